@@ -1,0 +1,8 @@
+# Warnings through an interface target (no global CMAKE_CXX_FLAGS).
+# -Wconversion is on; -Wsign-conversion is left out: Eigen's Index is signed while the
+# standard containers are unsigned, and the flood of casts it asks for hides real bugs.
+function(embex_set_warnings target)
+    target_compile_options(${target} INTERFACE
+        $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wshadow -Wconversion -Wnon-virtual-dtor
+            -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion>)
+endfunction()

@@ -1,0 +1,2 @@
+#include "io/Readers.h"
+// Placeholder: implemented in a following commit.

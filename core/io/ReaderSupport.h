@@ -1,0 +1,28 @@
+#pragma once
+// Helpers shared by the readers (internal to core/io).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace embex::detail {
+
+/// Hard limits every reader enforces before allocating (also documented in the README).
+inline constexpr std::size_t kMaxDim = 65536;
+inline constexpr std::size_t kMaxWordBytes = 4096;
+
+/// True if s is valid UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
+bool isValidUtf8(std::string_view s);
+/// s with each invalid UTF-8 sequence replaced by U+FFFD.
+std::string sanitizeUtf8(std::string_view s);
+
+/// Removes rows whose word occurred earlier (first one kept) from words and the row-major data
+/// (dim floats per word), preserving order. Returns how many were removed.
+std::size_t dropDuplicateWords(std::vector<std::string> &words, std::vector<float> &data,
+                               std::size_t dim, std::vector<std::size_t> *keptRows = nullptr);
+
+/// Shortest decimal text that reads back (std::from_chars) to exactly v.
+void appendShortestFloat(std::string &out, float v);
+
+} // namespace embex::detail

@@ -1,0 +1,96 @@
+#include "util/InputStream.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+namespace embex {
+
+InputStream::InputStream(const std::string &path) : m_path(path)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        throw std::runtime_error(path + ": cannot stat: " + std::strerror(err));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        throw std::runtime_error(path + ": is a directory, not a file");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw std::runtime_error(path + ": not a regular file (FIFO, socket or device)");
+    }
+    // Back to blocking reads for a regular file.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    m_fileSize = static_cast<std::uint64_t>(st.st_size);
+    unsigned char magic[2] = {0, 0};
+    ssize_t got = ::pread(fd, magic, 2, 0);
+    m_compressed = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    gzFile gz = ::gzdopen(fd, "rb");
+    if (!gz) {
+        ::close(fd);
+        throw std::runtime_error(path + ": cannot open for reading");
+    }
+    ::gzbuffer(gz, 1 << 20);
+    m_gz = gz;
+}
+
+InputStream::~InputStream()
+{
+    if (m_gz)
+        ::gzclose(static_cast<gzFile>(m_gz));
+}
+
+std::size_t InputStream::read(void *buf, std::size_t n)
+{
+    auto gz = static_cast<gzFile>(m_gz);
+    unsigned ask = static_cast<unsigned>(std::min<std::size_t>(n, INT_MAX / 2));
+    int got = ::gzread(gz, buf, ask);
+    if (got < 0) {
+        int errnum = 0;
+        const char *msg = ::gzerror(gz, &errnum);
+        throw std::runtime_error(m_path + ": read error at byte " + std::to_string(m_position) +
+                                 ": " + (msg ? msg : "unknown"));
+    }
+    if (got == 0 && m_compressed) {
+        int errnum = 0;
+        const char *msg = ::gzerror(gz, &errnum);
+        if (errnum != Z_OK && errnum != Z_STREAM_END)
+            throw std::runtime_error(m_path + ": corrupt gzip data at byte " +
+                                     std::to_string(m_position) + " (uncompressed): " + msg);
+    }
+    m_position += static_cast<std::uint64_t>(got);
+    return static_cast<std::size_t>(got);
+}
+
+std::size_t InputStream::readFully(void *buf, std::size_t n)
+{
+    auto *p = static_cast<unsigned char *>(buf);
+    std::size_t total = 0;
+    while (total < n) {
+        std::size_t got = read(p + total, n - total);
+        if (got == 0)
+            break;
+        total += got;
+    }
+    return total;
+}
+
+std::uint64_t InputStream::fileOffset() const
+{
+    auto off = ::gzoffset(static_cast<gzFile>(m_gz));
+    return off < 0 ? 0 : static_cast<std::uint64_t>(off);
+}
+
+} // namespace embex

@@ -1,0 +1,106 @@
+#include "vectors/EmbeddingSet.h"
+
+#include "util/Parallel.h"
+
+#include <stdexcept>
+
+namespace embex {
+
+EmbeddingSet::EmbeddingSet(std::vector<std::string> words, std::vector<float> data,
+                           std::size_t dim)
+    : m_words(std::move(words)), m_owned(std::move(data)), m_dim(dim)
+{
+    if (m_owned.size() != m_words.size() * dim)
+        throw std::invalid_argument("EmbeddingSet: " + std::to_string(m_owned.size()) +
+                                    " values for " + std::to_string(m_words.size()) +
+                                    " words of dimension " + std::to_string(dim));
+    m_data = m_owned.data();
+    buildIndex();
+}
+
+EmbeddingSet::EmbeddingSet(std::vector<std::string> words, const float *data, std::size_t dim,
+                           std::shared_ptr<const void> keepAlive)
+    : m_words(std::move(words)), m_data(data), m_dim(dim), m_keepAlive(std::move(keepAlive))
+{
+    buildIndex();
+}
+
+void EmbeddingSet::buildIndex()
+{
+    if (m_words.size() > std::size_t(UINT32_MAX))
+        throw std::invalid_argument("EmbeddingSet: more than 2^32-1 words");
+    m_index.reserve(m_words.size());
+    for (std::size_t i = 0; i < m_words.size(); ++i) {
+        if (!m_index.emplace(m_words[i], WordId(i)).second)
+            throw std::invalid_argument("EmbeddingSet: duplicate word '" + m_words[i] + "'");
+    }
+}
+
+std::optional<WordId> EmbeddingSet::find(std::string_view word) const
+{
+    auto it = m_index.find(word);
+    if (it == m_index.end())
+        return std::nullopt;
+    return it->second;
+}
+
+const RowMatrix &EmbeddingSet::normalized() const
+{
+    std::call_once(m_normOnce, [this] {
+        const auto n = Eigen::Index(size());
+        m_normalized.resize(n, Eigen::Index(m_dim));
+        m_norms.resize(n);
+        auto src = matrix();
+        parallelRanges(size(), defaultThreads(), [&](std::size_t b, std::size_t e, unsigned) {
+            for (auto i = Eigen::Index(b); i < Eigen::Index(e); ++i) {
+                // Accumulate in double so huge or tiny rows keep full precision.
+                double s = src.row(i).cast<double>().squaredNorm();
+                float norm = float(std::sqrt(s));
+                m_norms[i] = norm;
+                if (norm > 0.0f)
+                    m_normalized.row(i) = (src.row(i).cast<double>() / std::sqrt(s)).cast<float>();
+                else
+                    m_normalized.row(i).setZero();
+            }
+        });
+    });
+    return m_normalized;
+}
+
+const Eigen::VectorXf &EmbeddingSet::norms() const
+{
+    normalized();
+    return m_norms;
+}
+
+void EmbeddingSet::setMetadata(std::vector<MetadataColumn> columns)
+{
+    for (const auto &c : columns)
+        if (c.values.size() != size())
+            throw std::invalid_argument("metadata column '" + c.name + "' has " +
+                                        std::to_string(c.values.size()) + " values for " +
+                                        std::to_string(size()) + " words");
+    m_metadata = std::move(columns);
+}
+
+const MetadataColumn *EmbeddingSet::metadataColumn(std::string_view name) const
+{
+    for (const auto &c : m_metadata)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+std::optional<Eigen::VectorXf> EmbeddingSet::vectorFor(std::string_view word) const
+{
+    if (auto id = find(word))
+        return Eigen::VectorXf(matrix().row(Eigen::Index(*id)).transpose());
+    if (m_oov) {
+        Eigen::VectorXf v(static_cast<Eigen::Index>(m_dim));
+        if (m_oov->vectorFor(word, v.data()))
+            return v;
+    }
+    return std::nullopt;
+}
+
+} // namespace embex

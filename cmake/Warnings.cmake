@@ -4,5 +4,7 @@
 function(embex_set_warnings target)
     target_compile_options(${target} INTERFACE
         $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wshadow -Wconversion -Wnon-virtual-dtor
-            -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion>)
+            -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion>
+        # GCC 12 reports false -Wrestrict hits inside std::string concatenation (GCC bug 105329).
+        $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
 endfunction()

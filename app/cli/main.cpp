@@ -1,1 +1,69 @@
-int main() { return 0; }
+// embex-cli: the headless side of Embex (DESIGN.md, "embex-cli").
+#include "cli/Args.h"
+#include "cli/Commands.h"
+#include "util/Progress.h"
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <new>
+
+namespace {
+
+const char *kUsage =
+    "usage: embex-cli COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  info FILE [--json]                         format, size, norms and warnings\n"
+    "  neighbors FILE WORD [-k 10] [--index exact|hnsw] [--json]\n"
+    "                                             nearest words by cosine\n"
+    "  analogy FILE A B C [-k 5] [--method add|mul] [--json]\n"
+    "                                             A is to B as C is to ?\n"
+    "  convert IN OUT [--to FORMAT]               FORMAT: word2vec word2vec-bin glove vec\n"
+    "                                             tsv npy embex (default: from OUT's name)\n"
+    "\n"
+    "options for reading: --format FORMAT (skip detection), --metadata FILE (TSV),\n"
+    "  --words FILE (NPY), --threads N; --quiet hides warnings.\n"
+    "exit status: 0 ok, 1 bad input (one line on stderr), 2 usage error\n";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::ios::sync_with_stdio(false);
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+        !std::strcmp(argv[1], "help")) {
+        std::cout << kUsage;
+        return argc < 2 ? 2 : 0;
+    }
+    if (!std::strcmp(argv[1], "--version")) {
+        std::cout << "embex-cli 0.1.0\n";
+        return 0;
+    }
+    std::string cmd = argv[1];
+    std::vector<std::string> args(argv + 2, argv + argc);
+    try {
+        if (cmd == "info")
+            return embex::cli::runInfo(args);
+        if (cmd == "neighbors" || cmd == "neighbours")
+            return embex::cli::runNeighbors(args);
+        if (cmd == "analogy")
+            return embex::cli::runAnalogy(args);
+        if (cmd == "convert")
+            return embex::cli::runConvert(args);
+        std::cerr << "embex-cli: unknown command '" << cmd << "'\n" << kUsage;
+        return 2;
+    } catch (const embex::cli::UsageError &e) {
+        std::cerr << "embex-cli " << cmd << ": " << e.what() << "\n";
+        return 2;
+    } catch (const embex::Cancelled &) {
+        std::cerr << "embex-cli: cancelled\n";
+        return 1;
+    } catch (const std::bad_alloc &) {
+        std::cerr << "embex-cli: out of memory\n";
+        return 1;
+    } catch (const std::exception &e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,11 +1,335 @@
+// embex-cli as a user runs it: exit codes, one-line errors, JSON output checked against the
+// in-process core, conversions that round-trip every value.
+#include "io/Formats.h"
+#include "search/Analogy.h"
+#include "search/ExactIndex.h"
+
 #include <QtTest>
 
-class Tstcli : public QObject
+#include <cstring>
+
+using namespace embex;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runCli(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(EMBEX_CLI), args);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QString fixture(const char *name)
+{
+    return QStringLiteral(EMBEX_FIXTURES "/vectors/") + QString::fromUtf8(name);
+}
+
+QJsonObject parseJson(const QByteArray &bytes)
+{
+    QJsonParseError err{};
+    auto doc = QJsonDocument::fromJson(bytes, &err);
+    if (err.error != QJsonParseError::NoError)
+        qWarning() << "bad JSON:" << err.errorString() << bytes.left(300);
+    return doc.object();
+}
+
+bool sameSet(const EmbeddingSet &a, const EmbeddingSet &b)
+{
+    return a.size() == b.size() && a.dim() == b.dim() && a.words() == b.words() &&
+           std::memcmp(a.data(), b.data(), a.size() * a.dim() * sizeof(float)) == 0;
+}
+
+} // namespace
+
+class TstCli : public QObject
 {
     Q_OBJECT
 private slots:
-    void placeholder() { QSKIP("written in a following commit"); }
+    void usageErrors_data();
+    void usageErrors();
+    void info_data();
+    void info();
+    void badFileIsOneLine();
+    void neighborsMatchCore();
+    void neighborsHnswAgreesOnSmallSet();
+    void neighborsUnknownWord();
+    void neighborsOutOfVocabularySubword();
+    void analogyMatchesCore_data();
+    void analogyMatchesCore();
+    void convertRoundTrips_data();
+    void convertRoundTrips();
+    void convertNeedsFormat();
+
+private:
+    QTemporaryDir m_dir;
 };
 
-QTEST_GUILESS_MAIN(Tstcli)
+void TstCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no command") << QStringList{} << "usage";
+    QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
+    QTest::newRow("unknown option")
+        << QStringList{"info", fixture("test_glove.txt"), "--bogus"} << "unknown option --bogus";
+    QTest::newRow("missing word") << QStringList{"neighbors", fixture("test_glove.txt")}
+                                  << "usage: embex-cli neighbors";
+    QTest::newRow("bad k") << QStringList{"neighbors", fixture("test_glove.txt"), "the", "-k",
+                                          "zero"}
+                           << "-k must be an integer";
+    QTest::newRow("bad method") << QStringList{"analogy", fixture("test_glove.txt"), "a", "b",
+                                               "c", "--method", "sub"}
+                                << "--method must be add or mul";
+    QTest::newRow("option without value")
+        << QStringList{"neighbors", fixture("test_glove.txt"), "the", "-k"} << "needs a value";
+    QTest::newRow("bad format name")
+        << QStringList{"info", fixture("test_glove.txt"), "--format", "xml"}
+        << "unknown format 'xml'";
+}
+
+void TstCli::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    Run r = runCli(args);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(QString(r.err + r.out).contains(message), r.err.constData());
+}
+
+void TstCli::info_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<int>("words");
+    QTest::addColumn<int>("dims");
+    QTest::newRow("glove") << fixture("test_glove.txt") << "glove" << 76 << 50;
+    QTest::newRow("word2vec text") << fixture("word2vec_pre_kv_c") << "word2vec" << 1750 << 10;
+    QTest::newRow("word2vec binary")
+        << fixture("euclidean_vectors.bin") << "word2vec-bin" << -1 << -1;
+    QTest::newRow("high precision bin")
+        << fixture("high_precision.kv.bin") << "word2vec-bin" << 2 << 2;
+    QTest::newRow("fastText vec") << fixture("toy-model.vec") << "word2vec" << 22 << 5;
+    QTest::newRow("fastText bin") << fixture("toy-model.bin") << "fasttext-bin" << 22 << 5;
+    QTest::newRow("cyrillic vec") << fixture("crime-and-punishment.vec") << "word2vec" << 291 << 5;
+    QTest::newRow("cyrillic bin")
+        << fixture("crime-and-punishment.bin") << "fasttext-bin" << 291 << 5;
+}
+
+void TstCli::info()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, format);
+    QFETCH(int, words);
+    QFETCH(int, dims);
+    Run r = runCli({"info", file, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QJsonObject o = parseJson(r.out);
+    QCOMPARE(o["format"].toString(), format);
+    // The core agrees with the CLI; fixed sizes where the fixture's are documented.
+    auto set = load(file.toStdString());
+    QCOMPARE(o["words"].toInteger(), qint64(set->size()));
+    QCOMPARE(o["dimensions"].toInteger(), qint64(set->dim()));
+    if (words >= 0) {
+        QCOMPARE(o["words"].toInt(), words);
+        QCOMPARE(o["dimensions"].toInt(), dims);
+    }
+    QVERIFY(o["norms"].toObject()["max"].toDouble() >= o["norms"].toObject()["min"].toDouble());
+    QCOMPARE(o["first_words"].toArray().first().toString(),
+             QString::fromStdString(set->word(0)));
+    // Plain-text form names the same numbers.
+    Run t = runCli({"info", file});
+    QCOMPARE(t.code, 0);
+    QVERIFY(t.out.contains("words: " + QByteArray::number(qint64(set->size()))));
+}
+
+void TstCli::badFileIsOneLine()
+{
+    QString bad = m_dir.filePath("bad.txt");
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("3 4\ncat 1 2 3 4\ndog 1 2 x 4\nemu 1 2 3 4\n");
+    f.close();
+    for (const char *cmd : {"info", "neighbors"}) {
+        QStringList args{cmd, bad};
+        if (QByteArray(cmd) == "neighbors")
+            args << "cat";
+        Run r = runCli(args);
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(r.err.contains("bad.txt:3"), r.err.constData());
+        QVERIFY2(r.err.contains("'x'"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+    Run missing = runCli({"info", m_dir.filePath("nothing.txt")});
+    QCOMPARE(missing.code, 1);
+    QVERIFY(missing.err.contains("nothing.txt"));
+    QCOMPARE(missing.err.count('\n'), 1);
+}
+
+void TstCli::neighborsMatchCore()
+{
+    QString file = fixture("test_glove.txt");
+    auto set = load(file.toStdString());
+    ExactIndex index(set);
+    for (const char *word : {"the", "of", "and"}) {
+        Run r = runCli({"neighbors", file, word, "-k", "7", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QJsonObject o = parseJson(r.out);
+        QCOMPARE(o["word"].toString(), QString(word));
+        QCOMPARE(o["out_of_vocabulary"].toBool(), false);
+        QJsonArray list = o["neighbors"].toArray();
+        auto expected = neighborsOf(index, *set->find(word), 7);
+        QCOMPARE(list.size(), qsizetype(expected.size()));
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            QJsonObject n = list[i].toObject();
+            QCOMPARE(n["rank"].toInt(), int(i + 1));
+            QCOMPARE(n["word"].toString(),
+                     QString::fromStdString(set->word(expected[std::size_t(i)].id)));
+            QCOMPARE(float(n["similarity"].toDouble()), expected[std::size_t(i)].similarity);
+            QVERIFY(n["word"].toString() != QString(word));
+        }
+    }
+    Run plain = runCli({"neighbors", file, "the", "-k", "3"});
+    QCOMPARE(plain.code, 0);
+    QCOMPARE(plain.out.count('\n'), 3);
+    QVERIFY(plain.out.startsWith("1\t"));
+}
+
+void TstCli::neighborsHnswAgreesOnSmallSet()
+{
+    QString file = fixture("word2vec_pre_kv_c");
+    Run exact = runCli({"neighbors", file, "the", "-k", "5", "--json"});
+    Run hnsw = runCli({"neighbors", file, "the", "-k", "5", "--json", "--index", "hnsw"});
+    QCOMPARE(exact.code, 0);
+    QVERIFY2(hnsw.code == 0, hnsw.err.constData());
+    // On 1,750 rows HNSW with default parameters finds the exact top-5.
+    QCOMPARE(parseJson(hnsw.out)["neighbors"], parseJson(exact.out)["neighbors"]);
+}
+
+void TstCli::neighborsUnknownWord()
+{
+    QString file = fixture("test_glove.txt");
+    Run r = runCli({"neighbors", file, "zzzzqqq"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("'zzzzqqq' is not in the vocabulary"), r.err.constData());
+    Run cased = runCli({"neighbors", file, "The"});
+    QCOMPARE(cased.code, 1);
+    QVERIFY2(cased.err.contains("did you mean 'the'"), cased.err.constData());
+}
+
+void TstCli::neighborsOutOfVocabularySubword()
+{
+    QString file = fixture("toy-model.bin");
+    auto set = load(file.toStdString());
+    QVERIFY(!set->find("nightfalls"));
+    auto v = set->vectorFor("nightfalls");
+    QVERIFY(v);
+    Run r = runCli({"neighbors", file, "nightfalls", "-k", "3", "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QJsonObject o = parseJson(r.out);
+    QCOMPARE(o["out_of_vocabulary"].toBool(), true);
+    ExactIndex index(set);
+    auto expected = index.search(v->data(), 3);
+    QJsonArray list = o["neighbors"].toArray();
+    QCOMPARE(list.size(), 3);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(list[i].toObject()["word"].toString(),
+                 QString::fromStdString(set->word(expected[std::size_t(i)].id)));
+}
+
+void TstCli::analogyMatchesCore_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::newRow("3CosAdd") << "add";
+    QTest::newRow("3CosMul") << "mul";
+}
+
+void TstCli::analogyMatchesCore()
+{
+    QFETCH(QString, method);
+    QString file = fixture("word2vec_pre_kv_c");
+    auto set = load(file.toStdString());
+    const std::string a = set->word(10), b = set->word(11), c = set->word(12);
+    Run r = runCli({"analogy", file, QString::fromStdString(a), QString::fromStdString(b),
+                    QString::fromStdString(c), "-k", "4", "--method", method, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    auto expected = analogy(*set, 10, 11, 12, 4,
+                            method == "add" ? AnalogyMethod::Add : AnalogyMethod::Mul);
+    QJsonArray list = parseJson(r.out)["results"].toArray();
+    QCOMPARE(list.size(), 4);
+    for (int i = 0; i < 4; ++i) {
+        QString w = list[i].toObject()["word"].toString();
+        QCOMPARE(w, QString::fromStdString(set->word(expected[std::size_t(i)].id)));
+        QVERIFY(w.toStdString() != a && w.toStdString() != b && w.toStdString() != c);
+    }
+    Run missing = runCli({"analogy", file, "zzq", QString::fromStdString(b),
+                          QString::fromStdString(c)});
+    QCOMPARE(missing.code, 1);
+    QVERIFY(missing.err.contains("'zzq' is not in the vocabulary"));
+}
+
+void TstCli::convertRoundTrips_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("to");
+    QTest::addColumn<QString>("name");
+    const QStringList sources{"test_glove.txt", "word2vec_pre_kv_c", "high_precision.kv.bin",
+                              "crime-and-punishment.vec", "poincare_vectors.bin"};
+    const QList<QPair<QString, QString>> targets{
+        {"word2vec", "out.txt"}, {"word2vec-bin", "out.bin"}, {"glove", "out.glove"},
+        {"vec", "out.vec"},      {"tsv", "vectors.tsv"},      {"npy", "out.npy"},
+        {"embex", "out.embex"}};
+    for (const auto &s : sources)
+        for (const auto &t : targets)
+            QTest::newRow(qPrintable(s + " -> " + t.first)) << s << t.first << t.second;
+}
+
+void TstCli::convertRoundTrips()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, to);
+    QFETCH(QString, name);
+    QTemporaryDir dir;
+    QString in = fixture(source.toUtf8().constData());
+    QString out = dir.filePath(name);
+    Run r = runCli({"convert", in, out, "--to", to, "--quiet"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    auto original = load(in.toStdString());
+    auto converted = load(out.toStdString());
+    QVERIFY2(sameSet(*original, *converted), qPrintable(source + " -> " + to));
+    // And back to word2vec text: still identical.
+    QString back = dir.filePath("back.txt");
+    QCOMPARE(runCli({"convert", out, back, "--quiet"}).code, 0);
+    QVERIFY(sameSet(*original, *load(back.toStdString())));
+}
+
+void TstCli::convertNeedsFormat()
+{
+    Run r = runCli({"convert", fixture("test_glove.txt"), m_dir.filePath("out.xyz")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("cannot tell the output format"));
+    QVERIFY(!QFile::exists(m_dir.filePath("out.xyz")));
+    Run ft = runCli({"convert", fixture("test_glove.txt"), m_dir.filePath("o.bin"), "--to",
+                     "fasttext-bin"});
+    QCOMPARE(ft.code, 2);
+}
+
+QTEST_GUILESS_MAIN(TstCli)
 #include "tst_cli.moc"

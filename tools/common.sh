@@ -1,0 +1,37 @@
+# Shared by tools/run and tools/test: install what is missing, configure and build.
+# Sourced, not executed.
+set -euo pipefail
+EMBEX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian 12 packages Embex needs to build, run and test.
+EMBEX_PACKAGES=(
+    build-essential cmake ninja-build pkg-config git
+    qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6svg6-dev libgl-dev
+    libeigen3-dev libhnswlib-dev libfasttext-dev zlib1g-dev
+    xvfb xauth libgl1-mesa-dri clang-format
+)
+
+embex_install_packages() {
+    local missing=()
+    for p in "${EMBEX_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    echo "embex: installing ${missing[*]}" >&2
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+    "${sudo[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends \
+        "${missing[@]}"
+}
+
+# embex_build PRESET: configure (once) and build with the given CMake preset.
+embex_build() {
+    local preset=$1
+    cd "$EMBEX_ROOT"
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset" --parallel "$(nproc)"
+}

@@ -12,7 +12,7 @@ namespace embex {
 
 MappedFile::MappedFile(const std::string &path) : m_path(path)
 {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); // a FIFO must not block
     if (fd < 0)
         throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
     struct stat st {};

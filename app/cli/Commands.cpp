@@ -294,10 +294,10 @@ int runAnalogy(const std::vector<std::string> &argv)
 
 int runConvert(const std::vector<std::string> &argv)
 {
-    Args a(argv, withLoadOptions({"--to"}), {"--quiet"});
+    Args a(argv, withLoadOptions({"--to"}), {"--quiet", "--float16"});
     a.expectPositionals(2, 2,
                         "embex-cli convert IN OUT [--to word2vec|word2vec-bin|glove|vec|tsv|npy|"
-                        "embex]");
+                        "embex] [--float16]");
     const std::string &in = a.positionals()[0];
     const std::string &out = a.positionals()[1];
     SaveOptions so;
@@ -310,6 +310,12 @@ int runConvert(const std::vector<std::string> &argv)
     } else if (!formatForExtension(out)) {
         throw UsageError("cannot tell the output format from '" + out +
                          "'; add --to word2vec|word2vec-bin|glove|vec|tsv|npy|embex");
+    }
+    if (a.flag("--float16")) {
+        if (so.format == Format::Auto ? formatForExtension(out) != Format::Embex
+                                      : so.format != Format::Embex)
+            throw UsageError("--float16 needs --to embex");
+        so.float16 = true;
     }
     auto set = loadFile(in, a, true);
     StderrProgress progress;

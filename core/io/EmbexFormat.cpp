@@ -6,12 +6,13 @@
 //     0   char[6]  magic "EMBEX\0"
 //     6   u16      version = 1
 //     8   u32      header size = 128
-//    12   u32      dtype: 0 = float32 (1 = float16 is reserved; version-1 readers reject it)
+//    12   u32      dtype: 0 = float32, 1 = float16 (IEEE binary16; builds before float16
+//                   support reject it with a clear message)
 //    16   u64      file size in bytes (detects truncation before anything else is read)
 //    24   u64      count (words = matrix rows), at most 2^32 - 1
 //    32   u64      dim, 1..65536
 //    40   u64 ×2   words section    offset, size
-//    56   u64 ×2   matrix section   offset (a multiple of 64), size (= count · dim · 4)
+//    56   u64 ×2   matrix section   offset (a multiple of 64), size (= count · dim · 4 or 2)
 //    72   u64 ×2   metadata section offset, size (0, 0 when the set has no metadata)
 //    88   u64 ×2   source section   offset, size (0, 0 when empty)
 //   104   u32      CRC-32 of the words section
@@ -24,7 +25,8 @@
 //   metadata section  u64 ncolumns, then per column a string table of count + 1 strings:
 //                     the column name, then one value per word
 //   source section    raw UTF-8: the format the set was converted from ("glove", "npy", ...)
-//   matrix section    count × dim float32, row-major; row i is the vector of word i
+//   matrix section    count × dim float32 or float16 (dtype), row-major; row i is the vector
+//                     of word i
 //
 //   string table      u64 n; u64 offsets[n + 1] relative to the blob (offsets[0] = 0,
 //                     non-decreasing, offsets[n] = blob size); the blob. The section is
@@ -33,13 +35,18 @@
 // The writer puts header, words, metadata, source, zero padding, matrix in that order; the
 // reader only requires the sections to lie inside the file, after the header, without
 // overlapping. The writer refuses NaN/Inf and invalid words, so opening a file checks the
-// header, the section bounds and checksums and the words, but never scans the matrix (its
-// pages are touched only when used). Gzip-compressed .embex files are read into memory.
+// header, the section bounds and checksums and the words, but never scans a float32 matrix
+// (its pages are touched only when used). Gzip-compressed .embex files are read into memory.
+//
+// A float16 matrix halves the file (the GUI's default set is stored so) but cannot be used in
+// place: it is decoded into owned float32 storage (exactly; every half is a float), and an Inf
+// or NaN half is reported by its byte offset, row and word.
 #include "io/BinarySupport.h"
 #include "io/FormatError.h"
 #include "io/ReaderSupport.h"
 #include "io/Readers.h"
 #include "util/AtomicFile.h"
+#include "util/Half.h"
 #include "util/InputStream.h"
 #include "util/MappedFile.h"
 
@@ -48,6 +55,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -59,6 +67,16 @@ namespace {
 constexpr std::uint16_t kVersion = 1;
 constexpr std::size_t kHeaderSize = 128;
 constexpr std::uint64_t kMatrixAlign = 64;
+constexpr std::uint32_t kFloat32 = 0, kFloat16 = 1;
+
+std::uint64_t elementSize(std::uint32_t dtype)
+{
+    return dtype == kFloat16 ? 2 : 4;
+}
+const char *dtypeName(std::uint32_t dtype)
+{
+    return dtype == kFloat16 ? "float16" : "float32";
+}
 
 namespace field {
 constexpr std::size_t version = 6, headerSize = 8, dtype = 12, fileSize = 16, count = 24, dim = 32,
@@ -135,18 +153,20 @@ public:
                                           ", computed " + hex32(computed) +
                                           "): the header is damaged");
         const auto dtype = loadLE<std::uint32_t>(h + field::dtype);
-        if (dtype != 0)
+        if (dtype != kFloat32 && dtype != kFloat16)
             throw FormatError::atByte(path, field::dtype,
                                       "dtype " + std::to_string(dtype) +
-                                          (dtype == 1 ? " (float16)" : "") +
-                                          " is not supported; this build reads float32 (0)");
+                                          " is not supported; this build reads float32 (0) and "
+                                          "float16 (1)");
         return loadLE<std::uint64_t>(h + field::fileSize);
     }
 
     struct Result
     {
         std::vector<std::string> words;
-        const float *matrix = nullptr;
+        const unsigned char *matrix = nullptr; // dtype elements, little-endian
+        std::uint64_t matrixOffset = 0;        // in the file, for messages
+        std::uint32_t dtype = kFloat32;
         std::size_t dim = 0;
         std::vector<MetadataColumn> metadata;
         std::string source;
@@ -195,11 +215,12 @@ public:
                                          " section");
             }
         const Section &words = s[0], &matrix = s[1], &meta = s[2], &source = s[3];
-        const std::uint64_t matrixBytes = count * dim * sizeof(float);
+        const auto dtype = loadLE<std::uint32_t>(m_p + field::dtype);
+        const std::uint64_t matrixBytes = count * dim * elementSize(dtype);
         if (matrix.size != matrixBytes)
             fail(field::matrix + 8, "matrix section has " + std::to_string(matrix.size) +
                                         " bytes; " + std::to_string(count) + " × " +
-                                        std::to_string(dim) + " float32 need " +
+                                        std::to_string(dim) + " " + dtypeName(dtype) + " need " +
                                         std::to_string(matrixBytes));
         if (matrix.offset % kMatrixAlign != 0)
             fail(field::matrix, "matrix offset " + std::to_string(matrix.offset) +
@@ -212,7 +233,9 @@ public:
 
         Result r;
         r.dim = static_cast<std::size_t>(dim);
-        r.matrix = matrixBytes ? reinterpret_cast<const float *>(m_p + matrix.offset) : nullptr;
+        r.dtype = dtype;
+        r.matrix = matrixBytes ? m_p + matrix.offset : nullptr;
+        r.matrixOffset = matrix.offset;
         if (count > 0)
             r.words = readWords(words, static_cast<std::size_t>(count));
         if (meta.size)
@@ -344,13 +367,46 @@ private:
     const std::string &m_path;
 };
 
+/// Decodes a float16 matrix into float32. An Inf or NaN half is a FormatError naming its byte
+/// offset, row and word (the writer never stores one, so it means a damaged file).
+std::vector<float> decodeMatrix(const Parser::Result &r, const std::string &path,
+                                Progress &progress)
+{
+    const std::size_t n = r.words.size() * r.dim;
+    std::vector<float> out(n);
+    constexpr std::size_t kChunk = std::size_t(1) << 20;
+    for (std::size_t begin = 0; begin < n; begin += kChunk) {
+        progress.check();
+        const std::size_t len = std::min(n, begin + kChunk) - begin;
+        const std::size_t bad = decodeHalves(r.matrix + 2 * begin, len, out.data() + begin);
+        if (bad == len)
+            continue;
+        const std::size_t i = begin + bad;
+        throw FormatError::atByte(
+            path, r.matrixOffset + 2 * i,
+            "row " + std::to_string(i / r.dim) + " (word '" + printable(r.words[i / r.dim]) +
+                "'), column " + std::to_string(i % r.dim) + ": float16 value " +
+                nonFiniteName(out[i]) + "; Embex files hold finite values only");
+    }
+    return out;
+}
+
 EmbeddingSetPtr build(Parser::Result r, std::shared_ptr<const void> keepAlive,
                       const std::string &path, Progress &progress)
 {
     std::shared_ptr<EmbeddingSet> set;
+    std::vector<float> decoded;
+    if (r.dtype == kFloat16) {
+        decoded = decodeMatrix(r, path, progress);
+        keepAlive.reset(); // the file's bytes are no longer needed
+    }
     try {
-        set = std::make_shared<EmbeddingSet>(std::move(r.words), r.matrix, r.dim,
-                                             std::move(keepAlive));
+        if (r.dtype == kFloat16)
+            set = std::make_shared<EmbeddingSet>(std::move(r.words), std::move(decoded), r.dim);
+        else
+            set = std::make_shared<EmbeddingSet>(std::move(r.words),
+                                                 reinterpret_cast<const float *>(r.matrix), r.dim,
+                                                 std::move(keepAlive));
         set->setMetadata(std::move(r.metadata));
     } catch (const std::invalid_argument &e) {
         std::string what = e.what();
@@ -446,8 +502,9 @@ EmbeddingSetPtr readEmbex(const std::string &path, const LoadOptions &opts, Prog
     return build(std::move(r), map, path, progress);
 }
 
-void writeEmbex(const EmbeddingSet &set, const std::string &path, Progress &progress)
+void writeEmbex(const EmbeddingSet &set, const std::string &path, Progress &progress, bool float16)
 {
+    const std::uint32_t dtype = float16 ? kFloat16 : kFloat32;
     const std::size_t n = set.size(), dim = set.dim();
     for (std::size_t i = 0; i < n; ++i) {
         const std::string &w = set.words()[i];
@@ -477,7 +534,7 @@ void writeEmbex(const EmbeddingSet &set, const std::string &path, Progress &prog
     const std::uint64_t sourceAt = metaAt + meta.size();
     const std::uint64_t end = sourceAt + source.size();
     const std::uint64_t matrixAt = (end + kMatrixAlign - 1) / kMatrixAlign * kMatrixAlign;
-    const std::uint64_t matrixBytes = std::uint64_t(n) * dim * sizeof(float);
+    const std::uint64_t matrixBytes = std::uint64_t(n) * dim * elementSize(dtype);
     const std::uint64_t fileSize = matrixAt + matrixBytes;
 
     unsigned char h[kHeaderSize] = {};
@@ -491,7 +548,7 @@ void writeEmbex(const EmbeddingSet &set, const std::string &path, Progress &prog
     const std::uint16_t version = kVersion;
     std::memcpy(h + field::version, &version, 2);
     put32(field::headerSize, kHeaderSize);
-    put32(field::dtype, 0);
+    put32(field::dtype, dtype);
     put64(field::fileSize, fileSize);
     put64(field::count, n);
     put64(field::dim, dim);
@@ -519,6 +576,7 @@ void writeEmbex(const EmbeddingSet &set, const std::string &path, Progress &prog
     out.write(std::string(static_cast<std::size_t>(matrixAt - end), '\0'));
     const std::size_t rowBytes = dim * sizeof(float);
     const std::size_t every = std::max<std::size_t>(1, (std::size_t(4) << 20) / rowBytes);
+    std::vector<std::uint16_t> halves(float16 ? every * dim : 0);
     for (std::size_t i = 0; i < n; i += every) {
         progress.check();
         progress.report(static_cast<double>(i) / static_cast<double>(n), "writing");
@@ -529,7 +587,21 @@ void writeEmbex(const EmbeddingSet &set, const std::string &path, Progress &prog
                                         " (word '" + printable(set.words()[i + bad / dim]) +
                                         "') has " + nonFiniteName(p[bad]) +
                                         "; Embex files hold finite values only");
-        out.write(p, rows * rowBytes);
+        if (!float16) {
+            out.write(p, rows * rowBytes);
+            continue;
+        }
+        for (std::size_t k = 0; k < rows * dim; ++k) {
+            // Refused rather than clamped: a value past the largest half would become Inf.
+            if (std::abs(p[k]) > kHalfMax)
+                throw std::invalid_argument(
+                    path + ": row index " + std::to_string(i + k / dim) + " (word '" +
+                    printable(set.words()[i + k / dim]) + "') has the value " +
+                    std::to_string(p[k]) + " (column " + std::to_string(k % dim) +
+                    "), beyond ±65504, the float16 range; save it as float32");
+            halves[k] = floatToHalf(p[k]);
+        }
+        out.write(halves.data(), rows * dim * sizeof(std::uint16_t));
     }
     out.commit();
     progress.report(1.0, "writing");

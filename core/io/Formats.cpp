@@ -216,6 +216,9 @@ void save(const EmbeddingSet &set, const std::string &path, const SaveOptions &o
     Format f = options.format;
     if (f == Format::Auto)
         f = formatForExtension(path).value_or(Format::Word2VecText);
+    if (options.float16 && f != Format::Embex)
+        throw std::invalid_argument(path + ": float16 storage is available for the Embex " +
+                                    "format only, not " + std::string(formatName(f)));
     switch (f) {
     case Format::Word2VecText:
         return detail::writeTextVectors(set, path, true, progress);
@@ -228,7 +231,7 @@ void save(const EmbeddingSet &set, const std::string &path, const SaveOptions &o
     case Format::Npy:
         return detail::writeNpy(set, path, progress);
     case Format::Embex:
-        return detail::writeEmbex(set, path, progress);
+        return detail::writeEmbex(set, path, progress, options.float16);
     case Format::FastTextBin:
         throw std::invalid_argument(path + ": Embex cannot write fastText .bin models; use "
                                            "--to vec (word2vec text) or embex");

@@ -54,6 +54,12 @@ struct SaveOptions
 {
     /// Format::Auto picks from the extension (formatForExtension), else word2vec text.
     Format format = Format::Auto;
+    /// Embex format only (std::invalid_argument for another): store the matrix as IEEE binary16,
+    /// which halves the file. Values are rounded to the nearest half, ties to even (relative
+    /// error at most 2^-11; absolute at most 2^-25 below 2^-14). A value with |x| > 65504 (the
+    /// largest half) throws std::invalid_argument naming the word, since it would become Inf.
+    /// Reading such a file decodes it into float32 (no memory mapping). Default false.
+    bool float16 = false;
 };
 
 /// Writes a set atomically (temporary file + rename). TSV also writes the metadata file beside

@@ -22,7 +22,10 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
 void writeNpy(const EmbeddingSet &set, const std::string &path, Progress &progress);
 
 EmbeddingSetPtr readEmbex(const std::string &path, const LoadOptions &opts, Progress &progress);
-void writeEmbex(const EmbeddingSet &set, const std::string &path, Progress &progress);
+// float16: store the matrix as IEEE binary16 (see SaveOptions::float16); std::invalid_argument
+// for a value beyond ±65504.
+void writeEmbex(const EmbeddingSet &set, const std::string &path, Progress &progress,
+                bool float16 = false);
 
 EmbeddingSetPtr readFastTextBin(const std::string &path, const LoadOptions &opts,
                                 Progress &progress);

@@ -27,21 +27,37 @@ EmbeddingSet::EmbeddingSet(std::vector<std::string> words, const float *data, st
 
 void EmbeddingSet::buildIndex()
 {
-    if (m_words.size() > std::size_t(UINT32_MAX))
-        throw std::invalid_argument("EmbeddingSet: more than 2^32-1 words");
-    m_index.reserve(m_words.size());
+    if (m_words.size() >= std::size_t(kEmpty))
+        throw std::invalid_argument("EmbeddingSet: more than 2^32-2 words");
+    std::size_t cap = 16;
+    while (cap < m_words.size() * 2)
+        cap <<= 1;
+    m_slots.assign(cap, kEmpty);
+    m_mask = cap - 1;
+    const std::hash<std::string_view> hash;
     for (std::size_t i = 0; i < m_words.size(); ++i) {
-        if (!m_index.emplace(m_words[i], WordId(i)).second)
-            throw std::invalid_argument("EmbeddingSet: duplicate word '" + m_words[i] + "'");
+        const std::string_view w = m_words[i];
+        std::size_t slot = hash(w) & m_mask;
+        while (m_slots[slot] != kEmpty) {
+            if (m_words[m_slots[slot]] == w)
+                throw std::invalid_argument("EmbeddingSet: duplicate word '" + m_words[i] + "'");
+            slot = (slot + 1) & m_mask;
+        }
+        m_slots[slot] = WordId(i);
     }
 }
 
 std::optional<WordId> EmbeddingSet::find(std::string_view word) const
 {
-    auto it = m_index.find(word);
-    if (it == m_index.end())
+    if (m_slots.empty())
         return std::nullopt;
-    return it->second;
+    std::size_t slot = std::hash<std::string_view>{}(word)&m_mask;
+    while (m_slots[slot] != kEmpty) {
+        if (m_words[m_slots[slot]] == word)
+            return m_slots[slot];
+        slot = (slot + 1) & m_mask;
+    }
+    return std::nullopt;
 }
 
 const RowMatrix &EmbeddingSet::normalized() const

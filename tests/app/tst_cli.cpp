@@ -6,6 +6,7 @@
 
 #include <QtTest>
 
+#include <cmath>
 #include <cstring>
 
 using namespace embex;
@@ -76,6 +77,7 @@ private slots:
     void convertRoundTrips_data();
     void convertRoundTrips();
     void convertNeedsFormat();
+    void convertFloat16();
 
 private:
     QTemporaryDir m_dir;
@@ -102,6 +104,12 @@ void TstCli::usageErrors_data()
     QTest::newRow("bad format name")
         << QStringList{"info", fixture("test_glove.txt"), "--format", "xml"}
         << "unknown format 'xml'";
+    QTest::newRow("float16 to text")
+        << QStringList{"convert", fixture("test_glove.txt"), "out.txt", "--float16"}
+        << "--float16 needs --to embex";
+    QTest::newRow("float16 to npy")
+        << QStringList{"convert", fixture("test_glove.txt"), "o.embex", "--to", "npy", "--float16"}
+        << "--float16 needs --to embex";
 }
 
 void TstCli::usageErrors()
@@ -329,6 +337,43 @@ void TstCli::convertNeedsFormat()
     Run ft = runCli({"convert", fixture("test_glove.txt"), m_dir.filePath("o.bin"), "--to",
                      "fasttext-bin"});
     QCOMPARE(ft.code, 2);
+}
+
+void TstCli::convertFloat16()
+{
+    const QString in = fixture("test_glove.txt");
+    const QString out = m_dir.filePath("half.embex"), byName = m_dir.filePath("byname.embex");
+    Run r = runCli({"convert", in, out, "--to", "embex", "--float16", "--quiet"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(runCli({"convert", in, byName, "--float16", "--quiet"}).code, 0); // embex by name
+
+    // The same bytes as the library writes in-process.
+    auto original = load(in.toStdString());
+    const std::string lib = m_dir.filePath("lib.embex").toStdString();
+    SaveOptions so;
+    so.format = Format::Embex;
+    so.float16 = true;
+    save(*original, lib, so);
+    QFile a(out), b(QString::fromStdString(lib)), c(byName);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly) &&
+            c.open(QIODevice::ReadOnly));
+    const QByteArray bytes = a.readAll();
+    QCOMPARE(bytes, b.readAll());
+    QCOMPARE(bytes, c.readAll());
+    quint32 dtype = 0;
+    std::memcpy(&dtype, bytes.constData() + 12, 4);
+    QCOMPARE(dtype, quint32(1));
+
+    // Reads back with the same words and values within half precision.
+    auto half = load(out.toStdString());
+    QCOMPARE(half->words(), original->words());
+    for (std::size_t i = 0; i < original->size() * original->dim(); ++i) {
+        const float x = original->data()[i], y = half->data()[i];
+        QVERIFY(std::fabs(x - y) <= std::max(std::fabs(x) * 0x1p-11f, 0x1p-25f));
+    }
+    Run info = runCli({"info", out});
+    QCOMPARE(info.code, 0);
+    QVERIFY(info.out.contains("format: embex"));
 }
 
 QTEST_GUILESS_MAIN(TstCli)

@@ -1,64 +1,220 @@
-// The first window as a user drives it: open a file in the background, look up neighbours,
-// see a clear error for a bad file, cancel a load.
+// The explorer window as a user drives it (under xvfb-run, Mesa llvmpipe): open a file in the
+// background, PCA layout, search, neighbours against the oracle, the selected word's
+// highlight at its projected position, click to select, cancel, exports, and the no-OpenGL
+// path.
 #include "gui/MainWindow.h"
+#include "gui/NeighborModel.h"
 #include "io/Formats.h"
+#include "render/ScatterView.h"
 #include "search/ExactIndex.h"
 
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QSpinBox>
-#include <QTableWidget>
+#include <QStringListModel>
+#include <QTableView>
 #include <QtTest>
+
+#include <random>
 
 using namespace embex;
 using embex::gui::MainWindow;
+
+namespace {
+const QString kGlove = QStringLiteral(EMBEX_FIXTURES "/vectors/test_glove.txt");
+
+bool openAndProject(MainWindow &w, const QString &file)
+{
+    QSignalSpy loaded(&w, &MainWindow::loadFinished);
+    QSignalSpy projected(&w, &MainWindow::projectionFinished);
+    w.openFile(file);
+    if (!loaded.wait(30000) || !loaded.first().at(0).toBool())
+        return false;
+    if (projected.isEmpty() && !projected.wait(30000))
+        return false;
+    return projected.first().at(0).toBool();
+}
+} // namespace
 
 class TstMainWindow : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase() { qApp->setProperty("embexNoDialogs", true); }
-    void opensFileAndShowsNeighbors();
+    void initTestCase();
+    void loadsAndLaysOut();
+    void searchAndNeighborsMatchOracle();
+    void selectedHighlightAtProjectedPosition();
+    void clickSelectsPoint();
+    void cancelLoadMidway();
     void badFileReportsError();
-    void reopenWhileLoading();
+    void exportsLayoutAndImages();
+    void noOpenGLPathStillWorks();
+    void offscreenPlatformDoesNotCrash();
 
 private:
     QTemporaryDir m_dir;
 };
 
-void TstMainWindow::opensFileAndShowsNeighbors()
+void TstMainWindow::initTestCase()
+{
+    qApp->setProperty("embexNoDialogs", true);
+    QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
+    QSettings().clear();
+}
+
+void TstMainWindow::loadsAndLaysOut()
 {
     MainWindow w;
     w.show();
-    QSignalSpy done(&w, &MainWindow::loadFinished);
-    const QString file = QStringLiteral(EMBEX_FIXTURES "/vectors/test_glove.txt");
-    w.openFile(file);
-    QVERIFY(done.wait(20000));
-    QCOMPARE(done.first().at(0).toBool(), true);
-    auto *summary = w.findChild<QLabel *>("summary");
-    QVERIFY(summary->text().contains("words: 76"));
-    QVERIFY(summary->text().contains("glove"));
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(openAndProject(w, kGlove));
+    QVERIFY(w.findChild<QLabel *>("summary")->text().contains("words: 76"));
+    auto *view = w.view();
+    QVERIFY2(view, "OpenGL 3.3 should be available under xvfb + llvmpipe");
+    QCOMPARE(view->pointCount(), 76);
+    QVERIFY(view->glError().isEmpty());
+    QTRY_VERIFY(view->frameMs() > 0);
+    // PCA explains most variance on PC1 first: the combo box shows it.
+    auto *x = w.findChild<QComboBox *>("axis_x");
+    QVERIFY(x->currentText().startsWith("PC1 ("));
+}
+
+void TstMainWindow::searchAndNeighborsMatchOracle()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndProject(w, kGlove));
+    auto *neighbors = w.findChild<QTableView *>("neighbors");
+    auto *hits = w.findChild<QListView *>("hits");
+    QAbstractItemModelTester t1(neighbors->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(hits->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 
     auto *search = w.findChild<QLineEdit *>("search");
-    QVERIFY(search->isEnabled());
-    search->setText("of");
+    search->setFocus();
+    QTest::keyClicks(search, "of");
     QTest::keyClick(search, Qt::Key_Return);
-    auto *table = w.findChild<QTableWidget *>("neighbors");
-    QCOMPARE(table->rowCount(), 10);
-
-    auto set = load(file.toStdString());
+    QCOMPARE(neighbors->model()->rowCount(), 10);
+    auto set = load(kGlove.toStdString());
     ExactIndex index(set);
     auto expected = neighborsOf(index, *set->find("of"), 10);
-    for (int r = 0; r < 10; ++r)
-        QCOMPARE(table->item(r, 1)->text(),
+    for (int r = 0; r < 10; ++r) {
+        QCOMPARE(neighbors->model()->index(r, gui::NeighborModel::Word).data().toString(),
                  QString::fromStdString(set->word(expected[std::size_t(r)].id)));
-    w.findChild<QSpinBox *>()->setValue(3);
-    QCOMPARE(table->rowCount(), 3);
+        QCOMPARE(neighbors->model()->index(r, gui::NeighborModel::Rank).data().toInt(), r + 1);
+    }
+    // Hits: every word containing "of" (plain search is a case-insensitive substring).
+    QStringList want;
+    for (const auto &word : set->words())
+        if (QString::fromStdString(word).contains("of", Qt::CaseInsensitive))
+            want << QString::fromStdString(word);
+    QCOMPARE(static_cast<QStringListModel *>(hits->model())->stringList(), want);
+
+    w.findChild<QSpinBox *>("k")->setValue(3);
+    QCOMPARE(neighbors->model()->rowCount(), 3);
+
+    // Regex search highlights matches in the view.
+    w.findChild<QCheckBox *>("regex")->setChecked(true);
+    search->setText("^th");
+    QTest::keyClick(search, Qt::Key_Return);
+    QStringList th;
+    for (const auto &word : set->words())
+        if (word.rfind("th", 0) == 0)
+            th << QString::fromStdString(word);
+    QCOMPARE(static_cast<QStringListModel *>(hits->model())->stringList(), th);
+    QCOMPARE(int(w.hits().size()), int(th.size()));
+}
+
+void TstMainWindow::selectedHighlightAtProjectedPosition()
+{
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(openAndProject(w, kGlove));
+    auto *view = w.view();
+    QVERIFY(view);
+    view->setLabelsVisible(false);
+    QVERIFY(w.selectWord("said"));
+    const int point = w.pointOf(*w.set()->find("said"));
+    QVERIFY(point >= 0);
+    QCOMPARE(view->selected(), point);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->animating(), 5000);
+    const QImage img = view->renderImage(view->size());
+    QVERIFY(!img.isNull());
+    // Where the layout says the point is, the frame shows the selection colour.
+    const auto &coords = w.projection().pca.coords;
+    QPointF expected;
+    QVERIFY(view->camera().toScreen(
+        QVector3D(coords(point, 0), coords(point, 1), 0.0f), &expected));
+    QPointF drawn;
+    QVERIFY(view->screenPosition(point, &drawn));
+    QVERIFY((expected - drawn).manhattanLength() < 1.0);
+    const QColor c = img.pixelColor(expected.toPoint());
+    QVERIFY2(c.red() > 180 && c.green() < 80 && c.blue() < 110,
+             qPrintable(QStringLiteral("pixel at the selected point is %1").arg(c.name())));
+    // Far from any point the background shows.
+    const QColor bg = img.pixelColor(2, img.height() - 3);
+    QVERIFY(bg.red() > 240 && bg.green() > 240);
+}
+
+void TstMainWindow::clickSelectsPoint()
+{
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(openAndProject(w, kGlove));
+    auto *view = w.view();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->animating() && view->drawnPoints() > 0, 5000);
+    const int target = w.pointOf(*w.set()->find("people"));
+    QPointF pos;
+    QVERIFY(view->screenPosition(target, &pos));
+    QCOMPARE(view->pick(pos), target);
+    QTest::mouseClick(view, Qt::LeftButton, {}, pos.toPoint());
+    QCOMPARE(view->selected(), target);
+    auto *neighbors = w.findChild<QTableView *>("neighbors");
+    QCOMPARE(neighbors->model()->rowCount(), 10);
+    // Escape clears.
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QTest::keyClick(view, Qt::Key_Escape);
+    QCOMPARE(view->selected(), -1);
+}
+
+void TstMainWindow::cancelLoadMidway()
+{
+    // A file big enough that loading takes a while: 300,000 × 50 random values.
+    const QString big = m_dir.filePath("big.txt");
+    {
+        QFile f(big);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        std::mt19937 rng(5);
+        QByteArray line;
+        for (int i = 0; i < 300000; ++i) {
+            line = "w" + QByteArray::number(i);
+            for (int d = 0; d < 50; ++d)
+                line += ' ' + QByteArray::number(double(rng() % 20000) / 1e4 - 1.0, 'f', 4);
+            line += '\n';
+            f.write(line);
+        }
+    }
+    MainWindow w;
+    QSignalSpy loaded(&w, &MainWindow::loadFinished);
+    w.openFile(big);
+    w.cancelLoad();
+    QVERIFY(loaded.wait(30000));
+    QCOMPARE(loaded.first().at(0).toBool(), false);
+    QCOMPARE(loaded.first().at(1).toString(), QString("cancelled"));
+    QVERIFY(!w.set());
+    // The window still works afterwards.
+    QVERIFY(openAndProject(w, kGlove));
 }
 
 void TstMainWindow::badFileReportsError()
 {
-    QString bad = m_dir.filePath("broken.vec");
+    const QString bad = m_dir.filePath("broken.vec");
     QFile f(bad);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("2 3\nalpha 1 2 3\nbeta 1 nan 3\n");
@@ -68,18 +224,80 @@ void TstMainWindow::badFileReportsError()
     w.openFile(bad);
     QVERIFY(done.wait(20000));
     QCOMPARE(done.first().at(0).toBool(), false);
-    QString msg = done.first().at(1).toString();
+    const QString msg = done.first().at(1).toString();
     QVERIFY2(msg.contains("broken.vec:3"), qPrintable(msg));
 }
 
-void TstMainWindow::reopenWhileLoading()
+void TstMainWindow::exportsLayoutAndImages()
 {
     MainWindow w;
-    QSignalSpy done(&w, &MainWindow::loadFinished);
-    w.openFile(QStringLiteral(EMBEX_FIXTURES "/vectors/word2vec_pre_kv_c"));
-    w.openFile(QStringLiteral(EMBEX_FIXTURES "/vectors/toy-model.vec"));
-    QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty() && done.last().at(0).toBool(), 20000);
-    QVERIFY(w.findChild<QLabel *>("summary")->text().contains("words: 22"));
+    w.resize(1000, 700);
+    w.show();
+    QVERIFY(openAndProject(w, kGlove));
+    const QString tsv = m_dir.filePath("layout.tsv");
+    QVERIFY(w.writeLayout(tsv));
+    QFile f(tsv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    QCOMPARE(lines[0], QByteArray("word\tx\ty"));
+    QCOMPARE(lines.size(), 76 + 2); // header, 76 rows, final empty
+    const auto &coords = w.projection().pca.coords;
+    const QList<QByteArray> first = lines[1].split('\t');
+    QCOMPARE(first[0], QByteArray("the"));
+    QCOMPARE(first[1].toFloat(), coords(0, 0));
+    QCOMPARE(first[2].toFloat(), coords(0, 1));
+
+    const QString csv = m_dir.filePath("layout.csv");
+    QVERIFY(w.writeLayout(csv));
+    QFile c(csv);
+    QVERIFY(c.open(QIODevice::ReadOnly));
+    QVERIFY(c.readLine().startsWith("word,x,y"));
+
+    const QImage big = w.view()->renderImage(QSize(2400, 1600));
+    QCOMPARE(big.size(), QSize(2400, 1600));
+    const QString svg = m_dir.filePath("view.svg");
+    QVERIFY(w.view()->exportSvg(svg));
+    QFile s(svg);
+    QVERIFY(s.open(QIODevice::ReadOnly));
+    const QByteArray doc = s.readAll();
+    QVERIFY(doc.contains("<svg"));
+    QVERIFY(doc.contains(">the<") || doc.contains("the</text>"));
+}
+
+void TstMainWindow::noOpenGLPathStillWorks()
+{
+    qApp->setProperty("embexForceNoGL", true);
+    MainWindow w;
+    qApp->setProperty("embexForceNoGL", false);
+    w.show();
+    QVERIFY(!w.view());
+    auto *msg = w.findChild<QLabel *>("noOpenGL");
+    QVERIFY(msg);
+    QVERIFY(msg->text().contains("OpenGL 3.3"));
+    QVERIFY(openAndProject(w, kGlove));
+    QVERIFY(w.selectWord("of"));
+    QCOMPARE(w.findChild<QTableView *>("neighbors")->model()->rowCount(), 10);
+    QVERIFY(w.writeLayout(m_dir.filePath("nogl.tsv")));
+}
+
+void TstMainWindow::offscreenPlatformDoesNotCrash()
+{
+    // The Qt offscreen platform has no OpenGL widgets: the app must say so, not crash.
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(EMBEX_GUI), {"--screenshot", m_dir.filePath("x.png"), kGlove});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    const QByteArray err = p.readAllStandardError();
+    if (p.exitCode() == 0) {
+        // Some offscreen builds do provide GL; then the screenshot must exist.
+        QVERIFY(QFile::exists(m_dir.filePath("x.png")));
+    } else {
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("OpenGL"), err.constData());
+    }
 }
 
 QTEST_MAIN(TstMainWindow)

@@ -793,8 +793,10 @@ void TstBinaryFormats::embexErrors_data()
                                                           "build reads version 1)"};
     QTest::newRow("header damaged")
         << "flip" << QStringList{"byte 124", "header checksum mismatch"};
-    QTest::newRow("float16") << "dtype"
-                             << QStringList{"byte 12", "dtype 1 (float16) is not supported"};
+    QTest::newRow("unknown dtype")
+        << "dtype"
+        << QStringList{"byte 12", "dtype 2 is not supported; this build reads float32 "
+                                  "(0) and float16 (1)"};
     QTest::newRow("words outside file")
         << "wordsfar"
         << QStringList{"byte 40", "words section [1000000, +", "lies outside the file"};
@@ -847,7 +849,7 @@ void TstBinaryFormats::embexErrors()
     } else if (mutation == "flip") {
         b[30] = char(b[30] ^ 1);
     } else if (mutation == "dtype") {
-        putLE<quint32>(b, 12, 1);
+        putLE<quint32>(b, 12, 2);
     } else if (mutation == "wordsfar") {
         putLE<quint64>(b, 40, 1000000);
     } else if (mutation == "sizeoverflow") {

@@ -105,7 +105,8 @@ void TstFormatErrors::catalogue_data()
         << "ragged.glove" << QByteArray("a 1 2 3\nb 1 2 3\nc 1 2\n")
         << QStringList{"ragged.glove:3", "values"};
     QTest::newRow("w2v binary: truncated row")
-        << "trunc.bin" << QByteArray("2 3\na ") + floats({1, 2, 3}) + "\nb " + floats({1}).left(3)
+        << "trunc.bin"
+        << QByteArray("2 3\nalphabetagammadelta ") + floats({1, 2, 3}) + "\nb " + floats({1}).left(3)
         << QStringList{"trunc.bin", "byte", "truncated"};
     QTest::newRow("w2v binary: NaN value")
         << "nanb.bin"

@@ -1,0 +1,103 @@
+#include "gui/ColorScheme.h"
+
+#include <QHash>
+
+#include <algorithm>
+#include <cmath>
+
+namespace embex::gui {
+
+QColor rampColor(double t)
+{
+    // Samples of the viridis colour map, linearly interpolated.
+    static const QColor stops[] = {QColor(68, 1, 84),    QColor(59, 82, 139),
+                                   QColor(33, 145, 140), QColor(94, 201, 98),
+                                   QColor(253, 231, 37)};
+    t = std::clamp(t, 0.0, 1.0) * 4.0;
+    const int i = std::min(3, int(t));
+    const float f = float(t - i);
+    const QColor &a = stops[i], &b = stops[i + 1];
+    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * f,
+                            a.greenF() + (b.greenF() - a.greenF()) * f,
+                            a.blueF() + (b.blueF() - a.blueF()) * f, 0.85f);
+}
+
+Coloring colorByFrequency(const std::vector<WordId> &ids, std::size_t vocabularySize)
+{
+    Coloring c;
+    c.colors.assign(ids.size(), 0u);
+    const double top = std::log1p(double(std::max<std::size_t>(vocabularySize, 2)));
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        c.colors[i] = rampColor(std::log1p(double(ids[i])) / top).rgba();
+    c.legend.kind = render::Legend::Kind::Gradient;
+    c.legend.title = QObject::tr("Frequency rank");
+    c.legend.low = rampColor(0);
+    c.legend.high = rampColor(1);
+    c.legend.lowText = QStringLiteral("1");
+    c.legend.highText = QString::number(vocabularySize);
+    return c;
+}
+
+Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids,
+                         const QString &column)
+{
+    const MetadataColumn *col = set.metadataColumn(column.toStdString());
+    if (!col)
+        return colorUniform(ids.size());
+    Coloring c;
+    c.colors.assign(ids.size(), 0u);
+    std::vector<double> numbers(ids.size());
+    bool numeric = !ids.empty();
+    for (std::size_t i = 0; i < ids.size() && numeric; ++i) {
+        bool ok = false;
+        numbers[i] = QString::fromStdString(col->values[ids[i]]).toDouble(&ok);
+        numeric = ok && std::isfinite(numbers[i]);
+    }
+    c.legend.title = column;
+    if (numeric) {
+        auto [lo, hi] = std::minmax_element(numbers.begin(), numbers.end());
+        const double span = *hi - *lo > 0 ? *hi - *lo : 1.0;
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            c.colors[i] = rampColor((numbers[i] - *lo) / span).rgba();
+        c.legend.kind = render::Legend::Kind::Gradient;
+        c.legend.low = rampColor(0);
+        c.legend.high = rampColor(1);
+        c.legend.lowText = QString::number(*lo);
+        c.legend.highText = QString::number(*hi);
+        return c;
+    }
+    QHash<QString, int> counts;
+    for (WordId id : ids)
+        counts[QString::fromStdString(col->values[id])]++;
+    QList<QPair<int, QString>> order;
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        order.append({-it.value(), it.key()});
+    std::sort(order.begin(), order.end());
+    static const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14),
+                                     QColor(44, 160, 44),  QColor(214, 39, 40),
+                                     QColor(148, 103, 189), QColor(140, 86, 75),
+                                     QColor(227, 119, 194), QColor(188, 189, 34),
+                                     QColor(23, 190, 207), QColor(127, 127, 127)};
+    QHash<QString, QColor> colorOf;
+    for (int i = 0; i < std::min<int>(10, int(order.size())); ++i) {
+        colorOf[order[i].second] = palette[i];
+        c.legend.entries.append({order[i].second.isEmpty() ? QObject::tr("(empty)") : order[i].second,
+                                 palette[i]});
+    }
+    const QColor other(200, 200, 200);
+    if (order.size() > 10)
+        c.legend.entries.append({QObject::tr("other"), other});
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        c.colors[i] = colorOf.value(QString::fromStdString(col->values[ids[i]]), other).rgba();
+    c.legend.kind = render::Legend::Kind::Categorical;
+    return c;
+}
+
+Coloring colorUniform(std::size_t n)
+{
+    Coloring c;
+    c.colors.assign(n, QColor(74, 120, 181, 220).rgba());
+    return c;
+}
+
+} // namespace embex::gui

@@ -1,0 +1,29 @@
+#pragma once
+// Point colours and the matching legend for the scatter view.
+#include "render/ScatterView.h"
+#include "vectors/EmbeddingSet.h"
+
+#include <QString>
+#include <vector>
+
+namespace embex::gui {
+
+struct Coloring
+{
+    std::vector<std::uint32_t> colors; ///< one QRgb per point
+    render::Legend legend;
+};
+
+/// Colour by frequency rank (word id; lower = more frequent) on a log scale.
+Coloring colorByFrequency(const std::vector<WordId> &ids, std::size_t vocabularySize);
+/// Colour by a metadata column: a gradient when every value is a number, else a categorical
+/// palette of the 10 most common values plus "other".
+Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids,
+                         const QString &column);
+/// One neutral colour (selection and search hits then stand out).
+Coloring colorUniform(std::size_t n);
+
+/// A perceptually ordered ramp (viridis-like), t in [0, 1].
+QColor rampColor(double t);
+
+} // namespace embex::gui

@@ -1,0 +1,242 @@
+#include "gui/ProjectionDock.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace embex::gui {
+
+ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), parent)
+{
+    setObjectName("ProjectionDock");
+    auto *w = new QWidget(this);
+    auto *layout = new QVBoxLayout(w);
+
+    auto *method = new QGroupBox(tr("PCA"), w);
+    auto *mf = new QFormLayout(method);
+    m_dims = new QComboBox(method);
+    m_dims->setObjectName("dims");
+    m_dims->addItems({tr("2-D"), tr("3-D")});
+    mf->addRow(tr("Layout:"), m_dims);
+    const char *axisNames[3] = {"x", "y", "z"};
+    for (int a = 0; a < 3; ++a) {
+        m_axis[a] = new QComboBox(method);
+        m_axis[a]->setObjectName(QStringLiteral("axis_%1").arg(axisNames[a]));
+        for (int c = 0; c < 10; ++c)
+            m_axis[a]->addItem(QStringLiteral("PC%1").arg(c + 1));
+        m_axis[a]->setCurrentIndex(a);
+        mf->addRow(QStringLiteral("%1:").arg(axisNames[a]), m_axis[a]);
+    }
+    m_center = new QCheckBox(tr("Centre (subtract the mean vector)"), method);
+    m_center->setChecked(true);
+    m_spherize = new QCheckBox(tr("Spherize (unit-normalise each vector first)"), method);
+    m_spherize->setToolTip(tr("PCA then follows cosine geometry: every vector has length 1."));
+    mf->addRow(m_center);
+    mf->addRow(m_spherize);
+    m_variance = new QLabel(method);
+    m_variance->setObjectName("variance");
+    m_variance->setWordWrap(true);
+    mf->addRow(m_variance);
+    layout->addWidget(method);
+
+    auto *subset = new QGroupBox(tr("Subset"), w);
+    auto *sf = new QFormLayout(subset);
+    m_topN = new QSpinBox(subset);
+    m_topN->setObjectName("topN");
+    m_topN->setRange(0, 100000000);
+    m_topN->setSpecialValueText(tr("all"));
+    m_topN->setSingleStep(1000);
+    m_topN->setToolTip(tr("The N most frequent words (file order); 0 = all."));
+    sf->addRow(tr("Top N words:"), m_topN);
+    m_include = new QLineEdit(subset);
+    m_include->setPlaceholderText(tr("regular expression"));
+    m_exclude = new QLineEdit(subset);
+    m_exclude->setPlaceholderText(tr("regular expression"));
+    sf->addRow(tr("Include:"), m_include);
+    sf->addRow(tr("Exclude:"), m_exclude);
+    m_stopWords = new QCheckBox(tr("Hide stop words"), subset);
+    m_onlyHits = new QCheckBox(tr("Only search hits and their neighbours"), subset);
+    sf->addRow(m_stopWords);
+    sf->addRow(m_onlyHits);
+    layout->addWidget(subset);
+
+    auto *runRow = new QHBoxLayout;
+    m_run = new QPushButton(tr("Project"), w);
+    m_run->setObjectName("run");
+    m_cancel = new QPushButton(tr("Cancel"), w);
+    m_cancel->setEnabled(false);
+    runRow->addWidget(m_run);
+    runRow->addWidget(m_cancel);
+    layout->addLayout(runRow);
+    m_progress = new QProgressBar(w);
+    m_progress->setRange(0, 1000);
+    m_progress->setVisible(false);
+    layout->addWidget(m_progress);
+
+    auto *look = new QGroupBox(tr("Appearance"), w);
+    auto *lf = new QFormLayout(look);
+    m_color = new QComboBox(look);
+    m_color->setObjectName("colorBy");
+    m_color->addItem(tr("Frequency rank"), "frequency");
+    m_color->addItem(tr("One colour (selection stands out)"), "uniform");
+    lf->addRow(tr("Colour by:"), m_color);
+    m_pointSize = new QSpinBox(look);
+    m_pointSize->setRange(1, 40);
+    m_pointSize->setValue(6);
+    m_pointSize->setSuffix(" px");
+    lf->addRow(tr("Point size:"), m_pointSize);
+    m_fontSize = new QSpinBox(look);
+    m_fontSize->setObjectName("labelFont");
+    m_fontSize->setRange(6, 48);
+    m_fontSize->setValue(10);
+    m_fontSize->setSuffix(" pt");
+    lf->addRow(tr("Label size:"), m_fontSize);
+    m_labels = new QCheckBox(tr("Show labels"), look);
+    m_labels->setChecked(true);
+    lf->addRow(m_labels);
+    layout->addWidget(look);
+    layout->addStretch(1);
+    setWidget(w);
+
+    connect(m_run, &QPushButton::clicked, this, &ProjectionDock::runRequested);
+    connect(m_cancel, &QPushButton::clicked, this, &ProjectionDock::cancelRequested);
+    connect(m_dims, &QComboBox::currentIndexChanged, this, [this] {
+        m_axis[2]->setEnabled(m_dims->currentIndex() == 1);
+        emit axesChanged();
+    });
+    for (auto *a : m_axis)
+        connect(a, &QComboBox::currentIndexChanged, this, &ProjectionDock::axesChanged);
+    connect(m_color, &QComboBox::currentIndexChanged, this, &ProjectionDock::appearanceChanged);
+    connect(m_pointSize, &QSpinBox::valueChanged, this, &ProjectionDock::appearanceChanged);
+    connect(m_fontSize, &QSpinBox::valueChanged, this, &ProjectionDock::appearanceChanged);
+    connect(m_labels, &QCheckBox::toggled, this, &ProjectionDock::appearanceChanged);
+    m_axis[2]->setEnabled(false);
+    updateAxisLabels();
+}
+
+ProjectionSettings ProjectionDock::settings() const
+{
+    ProjectionSettings s;
+    s.dims = m_dims->currentIndex() == 1 ? 3 : 2;
+    for (int a = 0; a < 3; ++a)
+        s.axis[a] = m_axis[a]->currentIndex();
+    s.center = m_center->isChecked();
+    s.spherize = m_spherize->isChecked();
+    s.subset.topN = std::size_t(m_topN->value());
+    s.subset.include = m_include->text();
+    s.subset.exclude = m_exclude->text();
+    s.subset.hideStopWords = m_stopWords->isChecked();
+    s.onlyHitsAndNeighbors = m_onlyHits->isChecked();
+    return s;
+}
+
+void ProjectionDock::setBusy(bool busy)
+{
+    m_run->setEnabled(!busy);
+    m_cancel->setEnabled(busy);
+    m_progress->setVisible(busy);
+    m_progress->setValue(0);
+}
+
+void ProjectionDock::setProgress(int value, const QString &stage)
+{
+    m_progress->setValue(value);
+    m_progress->setFormat(stage.isEmpty() ? QStringLiteral("%p%") : stage + QStringLiteral(" %p%"));
+}
+
+void ProjectionDock::setExplainedVariance(const std::vector<double> &ratios)
+{
+    m_ratios = ratios;
+    updateAxisLabels();
+}
+
+void ProjectionDock::updateAxisLabels()
+{
+    for (auto *combo : m_axis)
+        for (int c = 0; c < combo->count(); ++c)
+            combo->setItemText(c, c < int(m_ratios.size())
+                                      ? QStringLiteral("PC%1 (%2% of variance)")
+                                            .arg(c + 1)
+                                            .arg(m_ratios[std::size_t(c)] * 100, 0, 'f', 1)
+                                      : QStringLiteral("PC%1").arg(c + 1));
+    if (m_ratios.empty()) {
+        m_variance->setText(tr("Explained variance appears after projecting."));
+        return;
+    }
+    double shown = 0;
+    const int dims = m_dims->currentIndex() == 1 ? 3 : 2;
+    for (int a = 0; a < dims; ++a) {
+        const int c = m_axis[a]->currentIndex();
+        if (c < int(m_ratios.size()))
+            shown += m_ratios[std::size_t(c)];
+    }
+    m_variance->setText(tr("The axes shown explain %1% of the variance.").arg(shown * 100, 0, 'f', 1));
+}
+
+void ProjectionDock::setMetadataColumns(const QStringList &columns)
+{
+    const QString current = colorMode();
+    while (m_color->count() > 2)
+        m_color->removeItem(2);
+    for (const auto &c : columns)
+        m_color->addItem(tr("Metadata: %1").arg(c), QStringLiteral("meta:") + c);
+    const int i = m_color->findData(current);
+    m_color->setCurrentIndex(i >= 0 ? i : 0);
+}
+
+QString ProjectionDock::colorMode() const { return m_color->currentData().toString(); }
+double ProjectionDock::pointSize() const { return m_pointSize->value(); }
+int ProjectionDock::labelFontSize() const { return m_fontSize->value(); }
+bool ProjectionDock::labelsVisible() const { return m_labels->isChecked(); }
+
+void ProjectionDock::save(QSettings &s) const
+{
+    s.beginGroup("projection");
+    s.setValue("dims", m_dims->currentIndex());
+    for (int a = 0; a < 3; ++a)
+        s.setValue(QStringLiteral("axis%1").arg(a), m_axis[a]->currentIndex());
+    s.setValue("center", m_center->isChecked());
+    s.setValue("spherize", m_spherize->isChecked());
+    s.setValue("topN", m_topN->value());
+    s.setValue("include", m_include->text());
+    s.setValue("exclude", m_exclude->text());
+    s.setValue("stopWords", m_stopWords->isChecked());
+    s.setValue("onlyHits", m_onlyHits->isChecked());
+    s.setValue("color", colorMode());
+    s.setValue("pointSize", m_pointSize->value());
+    s.setValue("labelFont", m_fontSize->value());
+    s.setValue("labels", m_labels->isChecked());
+    s.endGroup();
+}
+
+void ProjectionDock::restore(QSettings &s)
+{
+    s.beginGroup("projection");
+    m_dims->setCurrentIndex(s.value("dims", 0).toInt());
+    for (int a = 0; a < 3; ++a)
+        m_axis[a]->setCurrentIndex(s.value(QStringLiteral("axis%1").arg(a), a).toInt());
+    m_center->setChecked(s.value("center", true).toBool());
+    m_spherize->setChecked(s.value("spherize", false).toBool());
+    m_topN->setValue(s.value("topN", 0).toInt());
+    m_include->setText(s.value("include").toString());
+    m_exclude->setText(s.value("exclude").toString());
+    m_stopWords->setChecked(s.value("stopWords", false).toBool());
+    m_onlyHits->setChecked(s.value("onlyHits", false).toBool());
+    const int c = m_color->findData(s.value("color", "frequency"));
+    m_color->setCurrentIndex(c >= 0 ? c : 0);
+    m_pointSize->setValue(s.value("pointSize", 6).toInt());
+    m_fontSize->setValue(s.value("labelFont", 10).toInt());
+    m_labels->setChecked(s.value("labels", true).toBool());
+    s.endGroup();
+}
+
+} // namespace embex::gui

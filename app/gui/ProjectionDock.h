@@ -1,0 +1,72 @@
+#pragma once
+// The Projection dock: method, components, subset, centring/spherizing, appearance.
+#include "gui/Subset.h"
+
+#include <QDockWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QSettings;
+
+namespace embex::gui {
+
+struct ProjectionSettings
+{
+    int dims = 2;                 ///< 2 or 3
+    int axis[3] = {0, 1, 2};      ///< which principal component goes on x, y, z (0 = PC1)
+    bool center = true;           ///< subtract the mean before PCA
+    bool spherize = false;        ///< unit-normalise each vector before PCA
+    SubsetOptions subset;         ///< subset.only is filled by the window when asked
+    bool onlyHitsAndNeighbors = false;
+};
+
+class ProjectionDock : public QDockWidget
+{
+    Q_OBJECT
+public:
+    explicit ProjectionDock(QWidget *parent = nullptr);
+
+    ProjectionSettings settings() const;
+    void setBusy(bool busy);
+    void setProgress(int value, const QString &stage);
+    /// Explained variance ratio of each computed component (shown next to PC1..PC10).
+    void setExplainedVariance(const std::vector<double> &ratios);
+    void setMetadataColumns(const QStringList &columns);
+    /// Colour mode: "frequency", "uniform" or "meta:<column>".
+    QString colorMode() const;
+    double pointSize() const;
+    int labelFontSize() const;
+    bool labelsVisible() const;
+
+    void save(QSettings &s) const;
+    void restore(QSettings &s);
+
+signals:
+    void runRequested();
+    void cancelRequested();
+    /// Axis choice or 2-D/3-D changed: re-slice the computed components, no recompute.
+    void axesChanged();
+    void appearanceChanged();
+
+private:
+    void updateAxisLabels();
+
+    QSpinBox *m_topN;
+    QLineEdit *m_include, *m_exclude;
+    QCheckBox *m_stopWords, *m_onlyHits, *m_center, *m_spherize;
+    QComboBox *m_dims, *m_axis[3];
+    QLabel *m_variance;
+    QPushButton *m_run, *m_cancel;
+    QProgressBar *m_progress;
+    QComboBox *m_color;
+    QSpinBox *m_pointSize, *m_fontSize;
+    QCheckBox *m_labels;
+    std::vector<double> m_ratios;
+};
+
+} // namespace embex::gui

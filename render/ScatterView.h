@@ -1,0 +1,154 @@
+#pragma once
+// The OpenGL scatter view (DESIGN.md "render/"): points, labels, highlights, neighbour lines,
+// 2-D/3-D cameras, level of detail for large sets, picking, export.
+#include "render/Camera.h"
+#include "render/PointRenderer.h"
+
+#include <QElapsedTimer>
+#include <QOpenGLWidget>
+#include <QStringList>
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace embex::render {
+
+/// A colour legend drawn in the top-right corner.
+struct Legend
+{
+    enum class Kind { None, Categorical, Gradient };
+    Kind kind = Kind::None;
+    QString title;
+    QList<QPair<QString, QColor>> entries; ///< categorical: label + colour
+    QColor low, high;                      ///< gradient ends
+    QString lowText, highText;
+};
+
+/// Point i is drawn at positions[3i..3i+2] with label labels[i] and colour colors[i]. Points
+/// are given in priority order (index 0 first: the most frequent word); level of detail and
+/// labels prefer low indices. Thread: GUI thread only.
+class ScatterView : public QOpenGLWidget
+{
+    Q_OBJECT
+public:
+    explicit ScatterView(QWidget *parent = nullptr);
+    ~ScatterView() override;
+
+    /// Empty when OpenGL 3.3 core can be used on this platform, else the reason. The app asks
+    /// before creating a ScatterView, and shows the reason instead of the view.
+    static QString openGLProblem();
+
+    /// Replaces the layout: n × 3 floats (z = 0 for 2-D). With animate and the same n, points
+    /// move from their old positions; otherwise the view fits the new layout.
+    void setLayout(std::vector<float> xyz, bool is3D, bool animate = true);
+    void setLabels(QStringList labels);
+    void setColors(std::vector<std::uint32_t> rgba);
+    void setLegend(Legend legend);
+    /// Search hits: drawn on top, labelled first.
+    void setHighlights(std::vector<int> points);
+    /// The selected point (-1 = none) and lines to its neighbours.
+    void setSelection(int point, std::vector<int> neighbors = {});
+    /// Box selection result (drawn like highlights, in another colour).
+    void setMarked(std::vector<int> points);
+
+    void setPointSize(double px);
+    void setLabelFontSize(int pt);
+    void setLabelsVisible(bool on);
+    /// Most points drawn individually per frame; the rest show as the density layer.
+    void setPointBudget(int n);
+    /// Calls glFinish after each frame so frameMs() includes rasterisation (benchmarks).
+    void setFinishFrames(bool on) { m_finishFrames = on; }
+    /// Tooltip text for a hovered point.
+    void setTooltipProvider(std::function<QString(int)> f) { m_tooltip = std::move(f); }
+
+    int pointCount() const { return int(m_target.size() / 3); }
+    bool is3D() const { return m_camera.is3D(); }
+    int selected() const { return m_selected; }
+    Camera &camera() { return m_camera; }
+    /// Screen position (logical pixels) where point i is drawn now; false if not on screen.
+    bool screenPosition(int i, QPointF *out) const;
+    /// Nearest drawn point within `radiusPx` of a screen position, or -1.
+    int pick(QPointF screen, double radiusPx = 8.0) const;
+    /// Points whose screen position lies inside a screen rectangle.
+    std::vector<int> pointsIn(const QRectF &screenRect) const;
+    /// Number of points drawn individually in the last frame, and whether density was shown.
+    int drawnPoints() const { return int(m_drawn.size()); }
+    bool densityShown() const { return m_densityShown; }
+    double frameMs() const { return m_frameMs; }
+    bool animating() const { return m_animating; }
+    /// Last GL error (shader or context problem), empty if fine.
+    QString glError() const { return m_glError; }
+
+    void fitView(bool animate = true);
+    /// Pans by a screen offset (2-D) or moves the orbit centre (3-D), and repaints.
+    void panBy(QPointF pixels);
+    void zoomToSelection();
+    /// Renders the current view at any pixel size (labels and legend scaled to match).
+    QImage renderImage(QSize size);
+    /// Writes the view as SVG (drawn points, lines, highlights, labels, legend).
+    bool exportSvg(const QString &path, QString *error = nullptr);
+
+signals:
+    void pointClicked(int point);
+    void boxSelected(std::vector<int> points);
+    void frameRendered(double ms);
+
+protected:
+    void initializeGL() override;
+    void resizeGL(int w, int h) override;
+    void paintGL() override;
+    void mousePressEvent(QMouseEvent *e) override;
+    void mouseMoveEvent(QMouseEvent *e) override;
+    void mouseReleaseEvent(QMouseEvent *e) override;
+    void wheelEvent(QWheelEvent *e) override;
+
+private:
+    void cleanupGL();
+    void advanceAnimation();
+    void updateLevelOfDetail(QSize viewport);
+    void drawOverlay(QPainter &p, QSize viewport, double scale);
+    void drawLabels(QPainter &p, QSize viewport, double scale);
+    void drawLegend(QPainter &p, QSize viewport, double scale, QRectF *area);
+    std::vector<float> neighborSegments() const;
+    void renderScene(QSize viewport, double dpr, QPaintDevice *device);
+    void markDirty();
+
+    Camera m_camera;
+    Camera m_cameraFrom, m_cameraTo;
+    std::vector<float> m_from, m_target, m_current; // n × 3
+    QStringList m_labels;
+    std::vector<std::uint32_t> m_colors;
+    Legend m_legend;
+    std::vector<int> m_highlights, m_neighbors, m_marked;
+    int m_selected = -1;
+
+    double m_pointSize = 6.0;
+    int m_labelPt = 10;
+    bool m_labelsOn = true;
+    int m_budget = 20000;
+
+    PointRenderer m_renderer;
+    bool m_glReady = false;
+    QString m_glError;
+    bool m_positionsDirty = true, m_colorsDirty = true, m_lodDirty = true;
+    std::vector<float> m_screen; // n × 2 screen positions; NaN when not visible
+    std::vector<std::uint32_t> m_drawn;
+    bool m_densityShown = false;
+    std::vector<float> m_density; // normalised 2-D histogram of the points not drawn
+    QSize m_densitySize;
+    bool m_lodUploadPending = false;
+    QSize m_lodViewport;
+
+    bool m_animating = false, m_cameraAnimating = false;
+    QElapsedTimer m_animClock, m_cameraClock;
+    bool m_finishFrames = false;
+    double m_frameMs = 0;
+
+    QPoint m_pressPos, m_lastPos;
+    bool m_dragging = false, m_boxSelecting = false;
+    QRect m_box;
+    std::function<QString(int)> m_tooltip;
+};
+
+} // namespace embex::render

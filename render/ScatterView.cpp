@@ -407,6 +407,14 @@ void ScatterView::renderScene(QSize viewport, double dpr, QPaintDevice *device)
                          tr("The scatter view needs OpenGL 3.3: %1").arg(m_glError));
     } else {
         drawOverlay(painter, viewport, scale);
+        if (!m_painterWarm) {
+            // Text drawing compiles the paint engine's shaders and fills its glyph cache on
+            // first use (tens of ms on llvmpipe); do it on the first, empty frame rather than
+            // on the first frame with data.
+            painter.setPen(QColor(0, 0, 0, 1));
+            painter.drawText(QPointF(1, 12), QStringLiteral("Embex 0123456789"));
+            m_painterWarm = true;
+        }
     }
     painter.end();
 }

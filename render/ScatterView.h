@@ -130,6 +130,7 @@ private:
 
     PointRenderer m_renderer;
     bool m_glReady = false;
+    bool m_painterWarm = false;
     QString m_glError;
     bool m_positionsDirty = true, m_colorsDirty = true, m_lodDirty = true;
     std::vector<float> m_screen; // n × 2 screen positions; NaN when not visible

@@ -72,6 +72,7 @@ void benchmarkRender(MainWindow &w, const AutomationRequest &r, StallMeter *stal
     auto *view = w.view();
     if (!view)
         return fail(QStringLiteral("no OpenGL 3.3: the scatter view cannot render"));
+    w.resize(w.size() + QSize(1280, 800) - view->size());
     // frame_ms: wall time between consecutive frames shown (paintGL, glFinish and Qt's
     // composition of the window); paint_ms: our paintGL alone.
     view->setFinishFrames(true);

@@ -6,6 +6,7 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace embex::gui {
@@ -41,7 +42,13 @@ DataDock::DataDock(QWidget *parent) : QDockWidget(tr("Data"), parent)
     m_recent = new QListWidget(w);
     m_recent->setObjectName("recentFiles");
     layout->addWidget(m_recent, 1);
-    setWidget(w);
+    // In a scroll area so the dock's content never forces the window (and so the scatter
+    // view) to change size when labels grow or progress bars appear.
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(w);
+    setWidget(scroll);
     setLoading(false);
 
     connect(open, &QPushButton::clicked, this, &DataDock::openRequested);

@@ -8,6 +8,9 @@ namespace embex::gui {
 
 QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options)
 {
+    LoadOptions opts = options;
+    // As for projections: one core stays free for the UI.
+    opts.threads = std::max(1u, std::min(opts.threads, defaultThreads() - 1));
     return QtConcurrent::run(
         [](QPromise<LoadedSet> &promise, std::string file, LoadOptions opts) {
             PromiseProgress<LoadedSet> progress(promise);
@@ -15,8 +18,9 @@ QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options)
             LoadedSet out;
             out.set = load(file, opts, progress);
             progress.report(1.0, "indexing words");
-            // Unit vectors for neighbour search, computed here rather than on the UI thread.
-            out.set->normalized();
+            // The search index (unit vectors, half-precision copy) is built here rather than
+            // on the UI thread.
+            out.index = std::make_shared<const ExactIndex>(out.set);
             out.words.reserve(qsizetype(out.set->size()));
             for (const auto &w : out.set->words())
                 out.words.append(QString::fromStdString(w));
@@ -28,7 +32,7 @@ QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options)
                       });
             promise.addResult(std::move(out));
         },
-        path.toStdString(), options);
+        path.toStdString(), opts);
 }
 
 QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, ProjectionSettings settings)
@@ -46,6 +50,9 @@ QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, ProjectionSetting
             po.components = 10;
             po.center = o.center;
             po.normalizeRows = o.spherize;
+            // Leave one core to the UI thread (and llvmpipe's rasteriser) so the window keeps
+            // repainting while the projection runs.
+            po.threads = std::max(1u, defaultThreads() - 1);
             r.pca = pca(*s, r.ids, po, progress);
             r.labels.reserve(qsizetype(r.ids.size()));
             for (WordId id : r.ids)

@@ -4,6 +4,7 @@
 #include "gui/ProjectionDock.h"
 #include "io/Formats.h"
 #include "project/Pca.h"
+#include "search/ExactIndex.h"
 
 #include <QFuture>
 #include <QString>
@@ -16,6 +17,7 @@ struct LoadedSet
     EmbeddingSetPtr set;
     QStringList words;       ///< in id order
     QStringList sortedWords; ///< case-insensitively sorted, for completion
+    std::shared_ptr<const ExactIndex> index; ///< neighbour search over the set
 };
 
 QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options = {});

@@ -272,7 +272,7 @@ void MainWindow::onLoaded()
     m_set = loaded.set;
     m_words = loaded.words;
     m_path = m_loadingPath;
-    m_index = std::make_unique<ExactIndex>(m_set);
+    m_index = loaded.index;
     m_hits.clear();
     m_selected.reset();
     m_neighbors.clear();

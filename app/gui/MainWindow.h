@@ -90,7 +90,7 @@ private:
     QString m_loadingPath, m_path;
     EmbeddingSetPtr m_set;
     QStringList m_words;
-    std::unique_ptr<ExactIndex> m_index;
+    std::shared_ptr<const ExactIndex> m_index;
     ProjectionResult m_projection;
     std::vector<int> m_pointOf;
     std::vector<WordId> m_hits;

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace embex::gui {
@@ -105,7 +106,13 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     lf->addRow(m_labels);
     layout->addWidget(look);
     layout->addStretch(1);
-    setWidget(w);
+    // In a scroll area so the dock's content never forces the window (and so the scatter
+    // view) to change size when labels grow or progress bars appear.
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(w);
+    setWidget(scroll);
 
     connect(m_run, &QPushButton::clicked, this, &ProjectionDock::runRequested);
     connect(m_cancel, &QPushButton::clicked, this, &ProjectionDock::cancelRequested);

@@ -11,6 +11,7 @@
 #include <QStringListModel>
 #include <QTableView>
 #include <QTimer>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace embex::gui {
@@ -70,7 +71,13 @@ SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search && neighbours")
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     layout->addWidget(m_table, 1);
-    setWidget(w);
+    // In a scroll area so the dock's content never forces the window (and so the scatter
+    // view) to change size when labels grow or progress bars appear.
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(w);
+    setWidget(scroll);
 
     m_debounce = new QTimer(this);
     m_debounce->setSingleShot(true);

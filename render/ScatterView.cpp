@@ -379,7 +379,9 @@ void ScatterView::renderScene(QSize viewport, double dpr, QPaintDevice *device)
         }
         f->glDisable(GL_DEPTH_TEST);
         f->glEnable(GL_BLEND);
-        f->glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+        // Keep destination alpha at 1: the widget is composed as premultiplied, and a
+        // translucent framebuffer would tint the window behind it.
+        f->glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
         f->glEnable(GL_PROGRAM_POINT_SIZE);
         const QMatrix4x4 mvp = m_camera.matrix();
         const float px = float(m_pointSize * dpr * scale);

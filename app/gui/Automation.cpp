@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QScreen>
 #include <QTimer>
 
 #include <algorithm>
@@ -56,12 +57,14 @@ void takeScreenshot(MainWindow &w, const AutomationRequest &r)
     if (!view)
         return fail(QStringLiteral("no OpenGL 3.3: the scatter view cannot render"));
     // Let the animations settle, then render one 1280×800 frame.
-    QTimer::singleShot(50, &w, [&w, view, r] {
-        const QImage img = view->renderImage(QSize(1280, 800));
+    QTimer::singleShot(600, &w, [&w, view, r] {
+        // --window reads the pixels back from the window system: exactly what a user sees.
+        const QImage img = r.wholeWindow ? w.screen()->grabWindow(w.winId()).toImage()
+                                         : view->renderImage(QSize(1280, 800));
         if (img.isNull() || !img.save(r.screenshot, "PNG"))
             return fail(QStringLiteral("%1: could not write the screenshot").arg(r.screenshot));
-        std::printf("wrote %s (1280x800, %d points)\n", qPrintable(r.screenshot),
-                    view->pointCount());
+        std::printf("wrote %s (%dx%d, %d points)\n", qPrintable(r.screenshot), img.width(),
+                    img.height(), view->pointCount());
         std::fflush(stdout);
         QCoreApplication::exit(0);
     });
@@ -124,7 +127,10 @@ void runAutomation(MainWindow &window, const AutomationRequest &request)
     // rendered at the view's own scale.
     if (auto *view = window.view()) {
         QCoreApplication::processEvents();
-        window.resize(window.size() + QSize(1280, 800) - view->size());
+        if (request.wholeWindow)
+            window.resize(1600, 900);
+        else
+            window.resize(window.size() + QSize(1280, 800) - view->size());
         // Create the GL context and compile shaders before timing the UI thread.
         for (int i = 0; i < 5; ++i)
             QCoreApplication::processEvents();

@@ -14,6 +14,7 @@ struct AutomationRequest
     bool benchmark = false; ///< --benchmark-render
     int frames = 200;
     QString select;
+    bool wholeWindow = false; ///< --window: capture the whole window, docks included
     QString file; ///< empty = the default set
 };
 

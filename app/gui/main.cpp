@@ -28,11 +28,12 @@ int main(int argc, char **argv)
     QCommandLineOption shot("screenshot", "Open, lay out (PCA), save one 1280x800 frame, exit.",
                             "OUT.png");
     QCommandLineOption select("select", "With --screenshot: select WORD first.", "WORD");
+    QCommandLineOption whole("window", "With --screenshot: capture the whole window.");
     QCommandLineOption bench("benchmark-render",
                              "Open, lay out, render frames while panning, print timings.");
     QCommandLineOption frames("frames", "With --benchmark-render: frames to time (200).", "N",
                               "200");
-    parser.addOptions({shot, select, bench, frames});
+    parser.addOptions({shot, select, whole, bench, frames});
     parser.process(app);
 
     embex::gui::MainWindow window;
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
     request.benchmark = parser.isSet(bench);
     request.frames = std::max(1, parser.value(frames).toInt());
     request.select = parser.value(select);
+    request.wholeWindow = parser.isSet(whole);
     request.file = parser.positionalArguments().value(0);
     if (!request.screenshot.isEmpty() || request.benchmark) {
         qApp->setProperty("embexNoDialogs", true);

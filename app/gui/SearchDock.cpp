@@ -16,7 +16,7 @@
 
 namespace embex::gui {
 
-SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search && neighbours"), parent)
+SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search & neighbours"), parent)
 {
     setObjectName("SearchDock");
     auto *w = new QWidget(this);

@@ -1,5 +1,6 @@
 #include "io/FormatError.h"
 #include "io/Readers.h"
+#include "util/AtomicFile.h"
 #include "util/InputStream.h"
 
 #include <algorithm>
@@ -8,7 +9,10 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <cstdio>
 #include <stdexcept>
+#include <vector>
+#include <zlib.h>
 
 namespace embex {
 
@@ -135,7 +139,9 @@ Format detectFormat(const std::string &path)
             return Format::FastTextBin;
     }
 
-    // Text-like formats: look at the first line.
+    // Text-like formats: look at the first line (after a UTF-8 byte order mark, if any).
+    if (head.size() >= 3 && head.compare(0, 3, "\xEF\xBB\xBF") == 0)
+        head.erase(0, 3);
     auto nl = head.find('\n');
     std::string_view first(head.data(), nl == std::string::npos ? head.size() : nl);
     if (first.find('\0') != std::string_view::npos)
@@ -210,9 +216,65 @@ EmbeddingSetPtr load(const std::string &path, const LoadOptions &options, Progre
     throw std::logic_error("load: unhandled format");
 }
 
+namespace {
+
+bool endsWithGz(const std::string &path)
+{
+    return lower(path).ends_with(".gz") && path.size() > 3;
+}
+
+/// Compresses `src` into `dst` (gzip, atomically) and removes `src`.
+void gzipInto(const std::string &src, const std::string &dst)
+{
+    InputStream in(src);
+    AtomicFile out(dst);
+    z_stream z{};
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error(dst + ": cannot start gzip compression");
+    std::vector<unsigned char> inBuf(1 << 20), outBuf(1 << 20);
+    int flush = Z_NO_FLUSH;
+    do {
+        const std::size_t got = in.read(inBuf.data(), inBuf.size());
+        flush = got == 0 ? Z_FINISH : Z_NO_FLUSH;
+        z.next_in = inBuf.data();
+        z.avail_in = static_cast<uInt>(got);
+        do {
+            z.next_out = outBuf.data();
+            z.avail_out = static_cast<uInt>(outBuf.size());
+            deflate(&z, flush);
+            out.write(outBuf.data(), outBuf.size() - z.avail_out);
+        } while (z.avail_out == 0);
+    } while (flush != Z_FINISH);
+    deflateEnd(&z);
+    out.commit();
+    std::remove(src.c_str());
+}
+
+} // namespace
+
 void save(const EmbeddingSet &set, const std::string &path, const SaveOptions &options,
           Progress &progress)
 {
+    if (endsWithGz(path)) {
+        // Write the plain file beside the target, then compress it into place atomically.
+        const std::string plain = path.substr(0, path.size() - 3);
+        SaveOptions o = options;
+        if (o.format == Format::Auto)
+            o.format = formatForExtension(plain).value_or(Format::Word2VecText);
+        if (o.format == Format::Tsv || o.format == Format::Npy)
+            throw std::invalid_argument(path + ": gzip output is for single-file formats "
+                                               "(word2vec, word2vec-bin, glove, embex); TSV and "
+                                               "NPY write companion files");
+        const std::string tmp = plain + ".embex-uncompressed";
+        try {
+            save(set, tmp, o, progress);
+            gzipInto(tmp, path);
+        } catch (...) {
+            std::remove(tmp.c_str());
+            throw;
+        }
+        return;
+    }
     Format f = options.format;
     if (f == Format::Auto)
         f = formatForExtension(path).value_or(Format::Word2VecText);

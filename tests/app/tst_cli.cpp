@@ -77,6 +77,7 @@ private slots:
     void convertRoundTrips_data();
     void convertRoundTrips();
     void convertNeedsFormat();
+    void convertGzip();
     void convertFloat16();
 
 private:
@@ -374,6 +375,25 @@ void TstCli::convertFloat16()
     Run info = runCli({"info", out});
     QCOMPARE(info.code, 0);
     QVERIFY(info.out.contains("format: embex"));
+}
+
+void TstCli::convertGzip()
+{
+    QTemporaryDir dir;
+    const QString in = fixture("word2vec_pre_kv_c");
+    for (const QString name : {"out.txt.gz", "out.bin.gz", "out.embex.gz"}) {
+        const QString out = dir.filePath(name);
+        Run r = runCli({"convert", in, out, "--quiet"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.read(2), QByteArray("\x1f\x8b")); // really gzip
+        QVERIFY(sameSet(*load(in.toStdString()), *load(out.toStdString())));
+        QCOMPARE(QDir(dir.path()).entryList({"*uncompressed*"}).size(), 0);
+    }
+    Run tsv = runCli({"convert", in, dir.filePath("v.tsv.gz")});
+    QCOMPARE(tsv.code, 1);
+    QVERIFY(tsv.err.contains("gzip output is for single-file formats"));
 }
 
 QTEST_GUILESS_MAIN(TstCli)

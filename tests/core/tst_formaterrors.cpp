@@ -69,6 +69,14 @@ void TstFormatErrors::detect_data()
 
 void TstFormatErrors::detect()
 {
+    if (QTest::currentDataTag() == QByteArray("word2vec_pre_kv_c")) {
+        // A UTF-8 byte order mark in front of a word2vec header is still word2vec text.
+        QFile src(QStringLiteral(EMBEX_FIXTURES "/vectors/word2vec_pre_kv_c"));
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        const QString bom = write("bom.txt", QByteArray("\xEF\xBB\xBF") + src.readAll());
+        QCOMPARE(int(detectFormat(bom.toStdString())), int(Format::Word2VecText));
+        QCOMPARE(load(bom.toStdString())->size(), std::size_t(1750));
+    }
     QFETCH(QString, file);
     QFETCH(int, format);
     QCOMPARE(int(detectFormat(file.toStdString())), format);

@@ -8,7 +8,7 @@ BIN=build/bin
 DATA=bench/data
 /usr/bin/python3 bench/make_glove.py
 GLOVE=$DATA/glove.6B.100d.txt
-cmake --build build --target bench_load bench_neighbors embex-cli >/dev/null
+cmake --build build --target bench_load bench_neighbors embex-cli embex >/dev/null
 
 echo "== load GloVe text (341,479 x 100)"
 $BIN/bench_load "$GLOVE" 5
@@ -22,3 +22,9 @@ $BIN/bench_load "$DATA/glove.embex" 9
 echo "== one neighbors query (top-10)"
 $BIN/bench_neighbors "$GLOVE"
 /usr/bin/python3 bench/neighbors_gensim.py "$GLOVE"
+
+echo "== render all 341,479 words (2-D PCA, 1280x800 view, Mesa llvmpipe under Xvfb)"
+for i in 1 2 3; do
+    xvfb-run -a -s "-screen 0 1920x1080x24" $BIN/embex --benchmark-render "$GLOVE" --frames 200 \
+        2>/dev/null | grep frame_ms
+done

@@ -17,10 +17,11 @@ QMatrix4x4 Camera::matrix() const
                 float(m_center.y()) - halfH, float(m_center.y()) + halfH, -1e6f, 1e6f);
         return m;
     }
-    m.perspective(45.0f, w / h, std::max(1e-4f, m_distance * 0.01f), m_distance * 10.0f + m_radius * 4);
-    QVector3D eye = m_center + m_distance * QVector3D(std::cos(m_pitch) * std::sin(m_yaw),
-                                                      std::sin(m_pitch),
-                                                      std::cos(m_pitch) * std::cos(m_yaw));
+    m.perspective(45.0f, w / h, std::max(1e-4f, m_distance * 0.01f),
+                  m_distance * 10.0f + m_radius * 4);
+    QVector3D eye =
+        m_center + m_distance * QVector3D(std::cos(m_pitch) * std::sin(m_yaw), std::sin(m_pitch),
+                                          std::cos(m_pitch) * std::cos(m_yaw));
     m.lookAt(eye, m_center, QVector3D(0, 1, 0));
     return m;
 }
@@ -68,17 +69,18 @@ void Camera::pan(QPointF d)
     // Move the orbit centre in the camera plane.
     const float s = m_distance / float(std::max(1, m_viewport.height())) * 0.8f;
     QVector3D right(std::cos(m_yaw), 0, -std::sin(m_yaw));
-    QVector3D up = QVector3D::crossProduct(
-        QVector3D(std::cos(m_pitch) * std::sin(m_yaw), std::sin(m_pitch),
-                  std::cos(m_pitch) * std::cos(m_yaw)),
-        right);
+    QVector3D up =
+        QVector3D::crossProduct(QVector3D(std::cos(m_pitch) * std::sin(m_yaw), std::sin(m_pitch),
+                                          std::cos(m_pitch) * std::cos(m_yaw)),
+                                right);
     m_center += (-float(d.x()) * right + float(d.y()) * up.normalized()) * s;
 }
 
 void Camera::zoomAt(QPointF screen, double factor)
 {
     if (m_3d) {
-        m_distance = std::clamp(float(double(m_distance) / factor), m_radius * 1e-4f, m_radius * 1e3f);
+        m_distance =
+            std::clamp(float(double(m_distance) / factor), m_radius * 1e-4f, m_radius * 1e3f);
         return;
     }
     QPointF before = toWorld(screen);
@@ -95,7 +97,8 @@ void Camera::orbit(QPointF d)
 
 QRectF Camera::visibleWorldRect() const
 {
-    QPointF a = toWorld(QPointF(0, 0)), b = toWorld(QPointF(m_viewport.width(), m_viewport.height()));
+    QPointF a = toWorld(QPointF(0, 0)),
+            b = toWorld(QPointF(m_viewport.width(), m_viewport.height()));
     return QRectF(a, b).normalized();
 }
 
@@ -105,7 +108,8 @@ Camera Camera::lerp(const Camera &from, const Camera &to, double t)
     const float ft = float(t);
     c.m_center = from.m_center * (1 - ft) + to.m_center * ft;
     // Interpolate zoom geometrically so the motion looks uniform.
-    c.m_pixelsPerUnit = std::exp(std::log(from.m_pixelsPerUnit) * (1 - t) + std::log(to.m_pixelsPerUnit) * t);
+    c.m_pixelsPerUnit =
+        std::exp(std::log(from.m_pixelsPerUnit) * (1 - t) + std::log(to.m_pixelsPerUnit) * t);
     c.m_distance = from.m_distance * (1 - ft) + to.m_distance * ft;
     return c;
 }

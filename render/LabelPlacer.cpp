@@ -10,8 +10,7 @@ LabelPlacer::LabelPlacer(QSizeF viewport, double cellSize)
       m_cols(std::max(1, int(std::ceil(viewport.width() / cellSize)))),
       m_rows(std::max(1, int(std::ceil(viewport.height() / cellSize)))),
       m_grid(std::size_t(m_cols) * std::size_t(m_rows))
-{
-}
+{}
 
 bool LabelPlacer::isFree(const QRectF &box) const
 {
@@ -68,7 +67,10 @@ QRectF LabelPlacer::placeNear(QPointF a, QSizeF s, double radius)
     return {};
 }
 
-void LabelPlacer::block(const QRectF &box) { insert(box); }
+void LabelPlacer::block(const QRectF &box)
+{
+    insert(box);
+}
 
 bool LabelPlacer::full() const
 {

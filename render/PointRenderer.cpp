@@ -8,8 +8,8 @@ namespace embex::render {
 namespace {
 void setColorUniform(QOpenGLShaderProgram &p, const char *name, QColor c)
 {
-    p.setUniformValue(name, QVector4D(float(c.redF()), float(c.greenF()), float(c.blueF()),
-                                      float(c.alphaF())));
+    p.setUniformValue(
+        name, QVector4D(float(c.redF()), float(c.greenF()), float(c.blueF()), float(c.alphaF())));
 }
 } // namespace
 

@@ -1,13 +1,13 @@
 #pragma once
 // The OpenGL 3.3 side of the scatter view: shaders, buffers and draw calls. Owned by
 // ScatterView; every method needs the view's context current.
+#include <QColor>
 #include <QMatrix4x4>
 #include <QOpenGLBuffer>
 #include <QOpenGLFunctions_3_3_Core>
 #include <QOpenGLShaderProgram>
 #include <QOpenGLTexture>
 #include <QOpenGLVertexArrayObject>
-#include <QColor>
 
 #include <cstdint>
 #include <memory>

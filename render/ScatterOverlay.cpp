@@ -100,9 +100,9 @@ void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *
     for (int i = 0; i < rows && m_legend.kind == Legend::Kind::Categorical; ++i)
         w = std::max(w, sw + pad + fm.horizontalAdvance(m_legend.entries[i].first));
     if (m_legend.kind == Legend::Kind::Gradient)
-        w = std::max({w, 120 * scale, fm.horizontalAdvance(m_legend.lowText + "   " + m_legend.highText)});
-    const QRectF box(viewport.width() - w - 3 * pad, pad, w + 2 * pad,
-                     lh * (rows + 1) + 2 * pad);
+        w = std::max(
+            {w, 120 * scale, fm.horizontalAdvance(m_legend.lowText + "   " + m_legend.highText)});
+    const QRectF box(viewport.width() - w - 3 * pad, pad, w + 2 * pad, lh * (rows + 1) + 2 * pad);
     *area = box;
     p.setPen(QColor(200, 200, 200));
     p.setBrush(QColor(255, 255, 255, 225));
@@ -132,8 +132,8 @@ void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *
         p.setPen(QColor(30, 30, 30));
         p.drawText(QRectF(box.left() + pad, y - lh / 2, w, lh), Qt::AlignLeft | Qt::AlignVCenter,
                    m_legend.lowText);
-        p.drawText(QRectF(box.left() + pad, y - lh / 2, w, lh),
-                   Qt::AlignRight | Qt::AlignVCenter, m_legend.highText);
+        p.drawText(QRectF(box.left() + pad, y - lh / 2, w, lh), Qt::AlignRight | Qt::AlignVCenter,
+                   m_legend.highText);
     }
 }
 

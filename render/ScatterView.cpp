@@ -34,7 +34,10 @@ const QColor kNeighborColor(250, 160, 30);
 const QColor kMarkedColor(140, 60, 190);
 const QColor kSelectedColor(220, 20, 60);
 
-double ease(double t) { return t * t * (3 - 2 * t); }
+double ease(double t)
+{
+    return t * t * (3 - 2 * t);
+}
 } // namespace
 
 ScatterView::ScatterView(QWidget *parent) : QOpenGLWidget(parent)
@@ -303,9 +306,8 @@ void ScatterView::updateLevelOfDetail(QSize viewport)
     std::vector<float> hist;
     for (std::size_t i = 0; i < n; ++i) {
         QPointF s;
-        if (!m_camera.toScreen(QVector3D(m_current[3 * i], m_current[3 * i + 1],
-                                         m_current[3 * i + 2]),
-                               &s))
+        if (!m_camera.toScreen(
+                QVector3D(m_current[3 * i], m_current[3 * i + 1], m_current[3 * i + 2]), &s))
             continue;
         if (s.x() < -margin || s.y() < -margin || s.x() > w + margin || s.y() > h + margin)
             continue;
@@ -381,7 +383,8 @@ void ScatterView::renderScene(QSize viewport, double dpr, QPaintDevice *device)
         f->glEnable(GL_BLEND);
         // Keep destination alpha at 1: the widget is composed as premultiplied, and a
         // translucent framebuffer would tint the window behind it.
-        f->glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+        f->glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
+                               GL_ONE_MINUS_SRC_ALPHA);
         f->glEnable(GL_PROGRAM_POINT_SIZE);
         const QMatrix4x4 mvp = m_camera.matrix();
         const float px = float(m_pointSize * dpr * scale);
@@ -397,8 +400,8 @@ void ScatterView::renderScene(QSize viewport, double dpr, QPaintDevice *device)
         m_renderer.drawHighlights(mvp, toIdx(m_highlights), px * 2.0f, kHitColor,
                                   QColor(40, 40, 40));
         if (m_selected >= 0)
-            m_renderer.drawHighlights(mvp, {std::uint32_t(m_selected)}, px * 3.0f,
-                                      kSelectedColor, QColor(20, 20, 20));
+            m_renderer.drawHighlights(mvp, {std::uint32_t(m_selected)}, px * 3.0f, kSelectedColor,
+                                      QColor(20, 20, 20));
     }
     QPainter painter(device);
     painter.setRenderHint(QPainter::Antialiasing);

@@ -195,8 +195,9 @@ int runInfo(const std::vector<std::string> &argv)
 int runNeighbors(const std::vector<std::string> &argv)
 {
     Args a(argv, withLoadOptions({"-k", "--index"}), {"--json", "--quiet"});
-    a.expectPositionals(2, 2, "embex-cli neighbors FILE WORD [-k 10] [--index exact|hnsw] "
-                              "[--json]");
+    a.expectPositionals(2, 2,
+                        "embex-cli neighbors FILE WORD [-k 10] [--index exact|hnsw] "
+                        "[--json]");
     const std::string &path = a.positionals()[0];
     const std::string &word = a.positionals()[1];
     auto k = std::size_t(a.integer("-k", 10, 1, 1000000));
@@ -305,7 +306,8 @@ int runConvert(const std::vector<std::string> &argv)
         auto f = parseFormatName(*t);
         if (!f || *f == Format::FastTextBin)
             throw UsageError("--to must be one of word2vec, word2vec-bin, glove, vec, tsv, npy, "
-                             "embex; got '" + *t + "'");
+                             "embex; got '" +
+                             *t + "'");
         so.format = *f;
     } else if (!formatForExtension(out)) {
         throw UsageError("cannot tell the output format from '" + out +
@@ -321,8 +323,7 @@ int runConvert(const std::vector<std::string> &argv)
     StderrProgress progress;
     save(*set, out, so, progress);
     if (!a.flag("--quiet"))
-        std::cerr << "wrote " << set->size() << " words x " << set->dim() << " to " << out
-                  << "\n";
+        std::cerr << "wrote " << set->size() << " words x " << set->dim() << " to " << out << "\n";
     return 0;
 }
 

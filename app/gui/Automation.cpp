@@ -99,8 +99,9 @@ void benchmarkRender(MainWindow &w, const AutomationRequest &r, StallMeter *stal
         if (int(st->frames.size()) >= r.frames) {
             auto stats = [](std::vector<double> v) {
                 std::sort(v.begin(), v.end());
-                return std::make_pair(v[v.size() / 2],
-                                      v[std::min(v.size() - 1, std::size_t(double(v.size()) * 0.95))]);
+                return std::make_pair(
+                    v[v.size() / 2],
+                    v[std::min(v.size() - 1, std::size_t(double(v.size()) * 0.95))]);
             };
             const auto [fm, fp] = stats(st->frames);
             const auto [pm, pp] = stats(st->paints);
@@ -109,7 +110,8 @@ void benchmarkRender(MainWindow &w, const AutomationRequest &r, StallMeter *stal
                         fm, fp, view->pointCount(), pm, pp, view->drawnPoints(), loadStall);
             std::fflush(stdout);
             view->disconnect(&w);
-            QMetaObject::invokeMethod(qApp, [] { QCoreApplication::exit(0); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                qApp, [] { QCoreApplication::exit(0); }, Qt::QueuedConnection);
             return;
         }
         // Pan in a slow circle so every frame has a new camera.
@@ -136,11 +138,10 @@ void runAutomation(MainWindow &window, const AutomationRequest &request)
             QCoreApplication::processEvents();
     }
     auto *stalls = new StallMeter(&window);
-    QObject::connect(&window, &MainWindow::loadFinished, &window,
-                     [](bool ok, const QString &msg) {
-                         if (!ok)
-                             fail(msg);
-                     });
+    QObject::connect(&window, &MainWindow::loadFinished, &window, [](bool ok, const QString &msg) {
+        if (!ok)
+            fail(msg);
+    });
     QObject::connect(&window, &MainWindow::projectionFinished, &window,
                      [&window, request, stalls](bool ok, const QString &msg) {
                          if (!ok)

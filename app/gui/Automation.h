@@ -15,7 +15,7 @@ struct AutomationRequest
     int frames = 200;
     QString select;
     bool wholeWindow = false; ///< --window: capture the whole window, docks included
-    QString file; ///< empty = the default set
+    QString file;             ///< empty = the default set
 };
 
 /// Drives `window` through the request: open, project (PCA), act, print, quit with 0 (1 on any

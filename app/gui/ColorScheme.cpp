@@ -10,9 +10,8 @@ namespace embex::gui {
 QColor rampColor(double t)
 {
     // Samples of the viridis colour map, linearly interpolated.
-    static const QColor stops[] = {QColor(68, 1, 84),    QColor(59, 82, 139),
-                                   QColor(33, 145, 140), QColor(94, 201, 98),
-                                   QColor(253, 231, 37)};
+    static const QColor stops[] = {QColor(68, 1, 84), QColor(59, 82, 139), QColor(33, 145, 140),
+                                   QColor(94, 201, 98), QColor(253, 231, 37)};
     t = std::clamp(t, 0.0, 1.0) * 4.0;
     const int i = std::min(3, int(t));
     const float f = float(t - i);
@@ -73,16 +72,15 @@ Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids
     for (auto it = counts.begin(); it != counts.end(); ++it)
         order.append({-it.value(), it.key()});
     std::sort(order.begin(), order.end());
-    static const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14),
-                                     QColor(44, 160, 44),  QColor(214, 39, 40),
-                                     QColor(148, 103, 189), QColor(140, 86, 75),
-                                     QColor(227, 119, 194), QColor(188, 189, 34),
-                                     QColor(23, 190, 207), QColor(127, 127, 127)};
+    static const QColor palette[] = {
+        QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
+        QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(188, 189, 34),
+        QColor(23, 190, 207),  QColor(127, 127, 127)};
     QHash<QString, QColor> colorOf;
     for (int i = 0; i < std::min<int>(10, int(order.size())); ++i) {
         colorOf[order[i].second] = palette[i];
-        c.legend.entries.append({order[i].second.isEmpty() ? QObject::tr("(empty)") : order[i].second,
-                                 palette[i]});
+        c.legend.entries.append(
+            {order[i].second.isEmpty() ? QObject::tr("(empty)") : order[i].second, palette[i]});
     }
     const QColor other(200, 200, 200);
     if (order.size() > 10)

@@ -77,8 +77,14 @@ void DataDock::setLoading(bool loading, const QString &file)
     m_progress->setValue(0);
 }
 
-void DataDock::setProgress(int value) { m_progress->setValue(value); }
+void DataDock::setProgress(int value)
+{
+    m_progress->setValue(value);
+}
 
-void DataDock::setSummary(const QString &html) { m_summary->setText(html); }
+void DataDock::setSummary(const QString &html)
+{
+    m_summary->setText(html);
+}
 
 } // namespace embex::gui

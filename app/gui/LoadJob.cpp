@@ -12,11 +12,11 @@ QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options)
     // As for projections: one core stays free for the UI.
     opts.threads = std::max(1u, std::min(opts.threads, defaultThreads() - 1));
     return QtConcurrent::run(
-        [](QPromise<LoadedSet> &promise, std::string file, LoadOptions opts) {
+        [](QPromise<LoadedSet> &promise, std::string file, LoadOptions loadOptions) {
             PromiseProgress<LoadedSet> progress(promise);
             // Exceptions (FormatError, Cancelled...) propagate through the future.
             LoadedSet out;
-            out.set = load(file, opts, progress);
+            out.set = load(file, loadOptions, progress);
             progress.report(1.0, "indexing words");
             // The search index (unit vectors, half-precision copy) is built here rather than
             // on the UI thread.

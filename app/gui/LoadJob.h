@@ -15,8 +15,8 @@ namespace embex::gui {
 struct LoadedSet
 {
     EmbeddingSetPtr set;
-    QStringList words;       ///< in id order
-    QStringList sortedWords; ///< case-insensitively sorted, for completion
+    QStringList words;                       ///< in id order
+    QStringList sortedWords;                 ///< case-insensitively sorted, for completion
     std::shared_ptr<const ExactIndex> index; ///< neighbour search over the set
 };
 

@@ -32,8 +32,7 @@ constexpr int kMaxRecent = 10;
 
 /// QtConcurrent wraps exceptions that are not QException in QUnhandledException; this gives
 /// back the original (FormatError, Cancelled...) so its message reaches the user.
-template <typename T>
-T takeResult(QFuture<T> future)
+template <typename T> T takeResult(QFuture<T> future)
 {
     try {
         if (future.isCanceled() && future.resultCount() == 0) {
@@ -50,8 +49,7 @@ T takeResult(QFuture<T> future)
 
 /// Cancels a job and waits for it; a job that failed rethrows from waitForFinished(), which
 /// here (replacing or closing) is no longer of interest.
-template <typename T>
-void cancelAndWait(QFutureWatcher<T> &watcher)
+template <typename T> void cancelAndWait(QFutureWatcher<T> &watcher)
 {
     watcher.cancel();
     try {
@@ -85,9 +83,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         });
         connect(m_view, &render::ScatterView::boxSelected, this, [this](std::vector<int> pts) {
             m_view->setMarked(pts);
-            statusBar()->showMessage(tr("%n point(s) selected; View ▸ Zoom to selection",
-                                        nullptr, int(pts.size())),
-                                     5000);
+            statusBar()->showMessage(
+                tr("%n point(s) selected; View ▸ Zoom to selection", nullptr, int(pts.size())),
+                5000);
         });
         connect(m_view, &render::ScatterView::frameRendered, this, [this](double ms) {
             m_lastFrameMs = ms;
@@ -181,14 +179,13 @@ void MainWindow::createMenus()
     });
     view->addAction(tr("&Search"), QKeySequence::Find, this,
                     [this] { m_searchDock->focusSearch(); });
-    view->addAction(tr("&Clear selection and search"), QKeySequence(Qt::Key_Escape), this,
-                    [this] {
-                        m_searchDock->clear();
-                        m_hits.clear();
-                        clearSelection();
-                        if (m_view)
-                            m_view->setMarked({});
-                    });
+    view->addAction(tr("&Clear selection and search"), QKeySequence(Qt::Key_Escape), this, [this] {
+        m_searchDock->clear();
+        m_hits.clear();
+        clearSelection();
+        if (m_view)
+            m_view->setMarked({});
+    });
     view->addSeparator();
     view->addAction(m_dataDock->toggleViewAction());
     view->addAction(m_projectionDock->toggleViewAction());
@@ -410,8 +407,8 @@ void MainWindow::runSearch(const QString &text, bool regex)
                                            QRegularExpression::UseUnicodePropertiesOption);
             if (!re.isValid()) {
                 m_searchDock->setHits({}, 0);
-                m_searchDock->setMessage(tr("invalid regular expression: %1")
-                                             .arg(re.errorString()));
+                m_searchDock->setMessage(
+                    tr("invalid regular expression: %1").arg(re.errorString()));
                 if (m_view)
                     m_view->setHighlights({});
                 return;
@@ -419,8 +416,7 @@ void MainWindow::runSearch(const QString &text, bool regex)
         }
         for (qsizetype i = 0; i < m_words.size(); ++i) {
             const QString &w = m_words[i];
-            const bool match =
-                regex ? re.match(w).hasMatch() : w.contains(q, Qt::CaseInsensitive);
+            const bool match = regex ? re.match(w).hasMatch() : w.contains(q, Qt::CaseInsensitive);
             if (!match)
                 continue;
             ++total;
@@ -532,9 +528,8 @@ void MainWindow::updateStatus()
     }
     const int total = int(m_projection.ids.size());
     if (m_view && m_view->densityShown())
-        m_statusPoints->setText(tr("%1 of %2 points drawn (rest as density)")
-                                    .arg(m_view->drawnPoints())
-                                    .arg(total));
+        m_statusPoints->setText(
+            tr("%1 of %2 points drawn (rest as density)").arg(m_view->drawnPoints()).arg(total));
     else
         m_statusPoints->setText(tr("%1 points").arg(total));
     m_statusDims->setText(tr("%1 dimensions").arg(m_set->dim()));
@@ -576,23 +571,24 @@ void MainWindow::exportPng()
         showError(tr("Export PNG"), tr("Give a size such as 3840x2160 (16 to 16384 pixels)."));
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export PNG"), "embex.png",
-                                                      tr("PNG images (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export PNG"), "embex.png", tr("PNG images (*.png)"));
     if (path.isEmpty())
         return;
     QSaveFile file(path);
     const QImage img = m_view->renderImage(QSize(w, h));
     if (img.isNull() || !file.open(QIODevice::WriteOnly) || !img.save(&file, "PNG") ||
         !file.commit())
-        showError(tr("Export PNG"), tr("%1: could not be written: %2").arg(path, file.errorString()));
+        showError(tr("Export PNG"),
+                  tr("%1: could not be written: %2").arg(path, file.errorString()));
 }
 
 void MainWindow::exportSvg()
 {
     if (!m_view)
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export SVG"), "embex.svg",
-                                                      tr("SVG images (*.svg)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export SVG"), "embex.svg", tr("SVG images (*.svg)"));
     QString error;
     if (!path.isEmpty() && !m_view->exportSvg(path, &error))
         showError(tr("Export SVG"), error);
@@ -602,8 +598,8 @@ void MainWindow::exportLayout()
 {
     if (m_projection.ids.empty())
         return;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export layout"), "layout.tsv", tr("TSV (*.tsv);;CSV (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export layout"), "layout.tsv",
+                                                      tr("TSV (*.tsv);;CSV (*.csv)"));
     if (path.isEmpty())
         return;
     QString error;

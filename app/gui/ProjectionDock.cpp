@@ -9,9 +9,9 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
-#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace embex::gui {
@@ -186,7 +186,8 @@ void ProjectionDock::updateAxisLabels()
         if (c < int(m_ratios.size()))
             shown += m_ratios[std::size_t(c)];
     }
-    m_variance->setText(tr("The axes shown explain %1% of the variance.").arg(shown * 100, 0, 'f', 1));
+    m_variance->setText(
+        tr("The axes shown explain %1% of the variance.").arg(shown * 100, 0, 'f', 1));
 }
 
 void ProjectionDock::setMetadataColumns(const QStringList &columns)
@@ -200,10 +201,22 @@ void ProjectionDock::setMetadataColumns(const QStringList &columns)
     m_color->setCurrentIndex(i >= 0 ? i : 0);
 }
 
-QString ProjectionDock::colorMode() const { return m_color->currentData().toString(); }
-double ProjectionDock::pointSize() const { return m_pointSize->value(); }
-int ProjectionDock::labelFontSize() const { return m_fontSize->value(); }
-bool ProjectionDock::labelsVisible() const { return m_labels->isChecked(); }
+QString ProjectionDock::colorMode() const
+{
+    return m_color->currentData().toString();
+}
+double ProjectionDock::pointSize() const
+{
+    return m_pointSize->value();
+}
+int ProjectionDock::labelFontSize() const
+{
+    return m_fontSize->value();
+}
+bool ProjectionDock::labelsVisible() const
+{
+    return m_labels->isChecked();
+}
 
 void ProjectionDock::save(QSettings &s) const
 {

@@ -17,11 +17,11 @@ namespace embex::gui {
 
 struct ProjectionSettings
 {
-    int dims = 2;                 ///< 2 or 3
-    int axis[3] = {0, 1, 2};      ///< which principal component goes on x, y, z (0 = PC1)
-    bool center = true;           ///< subtract the mean before PCA
-    bool spherize = false;        ///< unit-normalise each vector before PCA
-    SubsetOptions subset;         ///< subset.only is filled by the window when asked
+    int dims = 2;            ///< 2 or 3
+    int axis[3] = {0, 1, 2}; ///< which principal component goes on x, y, z (0 = PC1)
+    bool center = true;      ///< subtract the mean before PCA
+    bool spherize = false;   ///< unit-normalise each vector before PCA
+    SubsetOptions subset;    ///< subset.only is filled by the window when asked
     bool onlyHitsAndNeighbors = false;
 };
 

@@ -8,8 +8,7 @@
 namespace embex::gui {
 
 /// Reports map to progress values 0–1000 with the stage as text; cancel maps to isCanceled().
-template <typename T>
-class PromiseProgress : public Progress
+template <typename T> class PromiseProgress : public Progress
 {
 public:
     explicit PromiseProgress(QPromise<T> &promise) : m_promise(promise)
@@ -18,8 +17,8 @@ public:
     }
     void report(double fraction, std::string_view stage) override
     {
-        m_promise.setProgressValueAndText(
-            int(fraction * 1000.0), QString::fromUtf8(stage.data(), qsizetype(stage.size())));
+        m_promise.setProgressValueAndText(int(fraction * 1000.0),
+                                          QString::fromUtf8(stage.data(), qsizetype(stage.size())));
     }
     bool cancelled() const override { return m_promise.isCanceled(); }
 

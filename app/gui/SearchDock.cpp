@@ -7,11 +7,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QTableView>
 #include <QTimer>
-#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace embex::gui {
@@ -128,11 +128,26 @@ void SearchDock::setSelectedWord(const QString &word)
                                              .arg(word.toHtmlEscaped()));
 }
 
-void SearchDock::setMessage(const QString &text) { m_hitCount->setText(text); }
-int SearchDock::k() const { return m_k->value(); }
-void SearchDock::setK(int k) { m_k->setValue(k); }
-bool SearchDock::regex() const { return m_regex->isChecked(); }
-QString SearchDock::query() const { return m_search->text(); }
+void SearchDock::setMessage(const QString &text)
+{
+    m_hitCount->setText(text);
+}
+int SearchDock::k() const
+{
+    return m_k->value();
+}
+void SearchDock::setK(int k)
+{
+    m_k->setValue(k);
+}
+bool SearchDock::regex() const
+{
+    return m_regex->isChecked();
+}
+QString SearchDock::query() const
+{
+    return m_search->text();
+}
 
 void SearchDock::focusSearch()
 {

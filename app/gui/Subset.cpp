@@ -34,10 +34,10 @@ QRegularExpression compile(const QString &pattern, const char *what)
 {
     QRegularExpression re(pattern, QRegularExpression::UseUnicodePropertiesOption);
     if (!re.isValid())
-        throw std::invalid_argument(std::string(what) + " pattern '" + pattern.toStdString() +
-                                    "' is not a valid regular expression: " +
-                                    re.errorString().toStdString() + " at offset " +
-                                    std::to_string(re.patternErrorOffset()));
+        throw std::invalid_argument(
+            std::string(what) + " pattern '" + pattern.toStdString() +
+            "' is not a valid regular expression: " + re.errorString().toStdString() +
+            " at offset " + std::to_string(re.patternErrorOffset()));
     re.optimize();
     return re;
 }
@@ -51,8 +51,10 @@ bool isStopWord(const QString &word)
 std::vector<WordId> selectSubset(const EmbeddingSet &set, const SubsetOptions &o)
 {
     const bool useInclude = !o.include.isEmpty(), useExclude = !o.exclude.isEmpty();
-    const QRegularExpression inc = useInclude ? compile(o.include, "include") : QRegularExpression();
-    const QRegularExpression exc = useExclude ? compile(o.exclude, "exclude") : QRegularExpression();
+    const QRegularExpression inc =
+        useInclude ? compile(o.include, "include") : QRegularExpression();
+    const QRegularExpression exc =
+        useExclude ? compile(o.exclude, "exclude") : QRegularExpression();
     std::vector<WordId> candidates;
     if (!o.only.empty()) {
         candidates = o.only;
@@ -62,9 +64,9 @@ std::vector<WordId> selectSubset(const EmbeddingSet &set, const SubsetOptions &o
                                         [&](WordId id) { return id >= set.size(); }),
                          candidates.end());
     } else {
-        candidates.resize(set.size());
+        candidates.reserve(set.size());
         for (std::size_t i = 0; i < set.size(); ++i)
-            candidates[i] = WordId(i);
+            candidates.push_back(WordId(i));
     }
     std::vector<WordId> out;
     out.reserve(candidates.size());

@@ -19,15 +19,13 @@ std::string compose(const std::string &path, FormatError::Place place, std::uint
 } // namespace
 
 FormatError::FormatError(std::string path, Place place, std::uint64_t pos, std::string rule)
-    : std::runtime_error(compose(path, place, pos, rule)), m_path(std::move(path)),
-      m_place(place), m_position(pos), m_rule(std::move(rule))
-{
-}
+    : std::runtime_error(compose(path, place, pos, rule)), m_path(std::move(path)), m_place(place),
+      m_position(pos), m_rule(std::move(rule))
+{}
 
 FormatError::FormatError(std::string path, std::string rule)
     : FormatError(std::move(path), Place::None, 0, std::move(rule))
-{
-}
+{}
 
 FormatError FormatError::atLine(std::string path, std::uint64_t line, std::string rule)
 {

@@ -7,9 +7,9 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <cstdio>
 #include <stdexcept>
 #include <vector>
 #include <zlib.h>
@@ -40,7 +40,10 @@ std::string lower(std::string s)
     return s;
 }
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
 
 std::vector<std::string_view> splitFields(std::string_view line)
 {
@@ -150,8 +153,9 @@ Format detectFormat(const std::string &path)
                                 "(no magic number) are not supported by libfasttext");
     auto fields = splitFields(first);
     if (fields.empty())
-        throw FormatError::atLine(path, 1, "first line is empty; expected a header "
-                                           "\"count dim\" or a row \"word v1 v2 ...\"");
+        throw FormatError::atLine(path, 1,
+                                  "first line is empty; expected a header "
+                                  "\"count dim\" or a row \"word v1 v2 ...\"");
     if (fields.size() == 2 && isUnsigned(fields[0]) && isUnsigned(fields[1])) {
         // word2vec header: text or binary? Text rows have only printable bytes and parse as
         // "word" + dim numbers; a binary row has raw float bytes after "word ".
@@ -176,8 +180,7 @@ Format detectFormat(const std::string &path)
             return binaryBytes ? Format::Word2VecBinary : Format::Word2VecText;
         return Format::Word2VecText;
     }
-    bool allNumeric =
-        std::all_of(fields.begin(), fields.end(), [](auto s) { return isNumber(s); });
+    bool allNumeric = std::all_of(fields.begin(), fields.end(), [](auto s) { return isNumber(s); });
     if (allNumeric && first.find('\t') != std::string_view::npos)
         return Format::Tsv;
     if (allNumeric && fields.size() == 1)

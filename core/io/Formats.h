@@ -1,7 +1,7 @@
 #pragma once
 // Format detection and the single entry points to read and write every vector format.
-#include "util/Progress.h"
 #include "util/Parallel.h"
+#include "util/Progress.h"
 #include "vectors/EmbeddingSet.h"
 
 #include <optional>

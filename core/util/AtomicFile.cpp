@@ -22,8 +22,8 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path))
     name.insert(name.end(), suffix, suffix + sizeof(suffix));
     m_fd = ::mkstemp(name.data());
     if (m_fd < 0)
-        throw std::runtime_error(m_path + ": cannot create a temporary file beside it: " +
-                                 std::strerror(errno));
+        throw std::runtime_error(
+            m_path + ": cannot create a temporary file beside it: " + std::strerror(errno));
     m_tmp = name.data();
     ::fchmod(m_fd, 0644);
     m_buffer.reserve(kBufferSize);

@@ -17,7 +17,8 @@ InputStream::InputStream(const std::string &path) : m_path(path)
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
+    struct stat st
+    {};
     if (::fstat(fd, &st) != 0) {
         int err = errno;
         ::close(fd);

@@ -15,7 +15,8 @@ MappedFile::MappedFile(const std::string &path) : m_path(path)
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); // a FIFO must not block
     if (fd < 0)
         throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
+    struct stat st
+    {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
         throw std::runtime_error(path + ": not a regular file");

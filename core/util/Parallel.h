@@ -20,7 +20,8 @@ inline unsigned defaultThreads()
 inline void parallelRanges(std::size_t n, unsigned threads,
                            const std::function<void(std::size_t, std::size_t, unsigned)> &fn)
 {
-    threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(n, 1))));
+    threads = std::max(
+        1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(n, 1))));
     if (threads == 1) {
         fn(0, n, 0);
         return;

@@ -6,8 +6,7 @@
 
 namespace embex {
 
-EmbeddingSet::EmbeddingSet(std::vector<std::string> words, std::vector<float> data,
-                           std::size_t dim)
+EmbeddingSet::EmbeddingSet(std::vector<std::string> words, std::vector<float> data, std::size_t dim)
     : m_words(std::move(words)), m_owned(std::move(data)), m_dim(dim)
 {
     if (m_owned.size() != m_words.size() * dim)

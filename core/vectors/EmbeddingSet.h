@@ -59,7 +59,10 @@ public:
     std::optional<WordId> find(std::string_view word) const;
 
     /// Row-major words × dim matrix (borrowed view).
-    ConstRowMap matrix() const { return ConstRowMap(m_data, Eigen::Index(size()), Eigen::Index(m_dim)); }
+    ConstRowMap matrix() const
+    {
+        return ConstRowMap(m_data, Eigen::Index(size()), Eigen::Index(m_dim));
+    }
     const float *data() const { return m_data; }
     const float *row(WordId id) const { return m_data + std::size_t(id) * m_dim; }
 

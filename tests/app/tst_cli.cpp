@@ -97,8 +97,10 @@ void TstCli::usageErrors_data()
     QTest::newRow("bad k") << QStringList{"neighbors", fixture("test_glove.txt"), "the", "-k",
                                           "zero"}
                            << "-k must be an integer";
-    QTest::newRow("bad method") << QStringList{"analogy", fixture("test_glove.txt"), "a", "b",
-                                               "c", "--method", "sub"}
+    QTest::newRow("bad method") << QStringList{"analogy", fixture("test_glove.txt"),
+                                               "a",       "b",
+                                               "c",       "--method",
+                                               "sub"}
                                 << "--method must be add or mul";
     QTest::newRow("option without value")
         << QStringList{"neighbors", fixture("test_glove.txt"), "the", "-k"} << "needs a value";
@@ -137,8 +139,8 @@ void TstCli::info_data()
     QTest::newRow("fastText vec") << fixture("toy-model.vec") << "word2vec" << 22 << 5;
     QTest::newRow("fastText bin") << fixture("toy-model.bin") << "fasttext-bin" << 22 << 5;
     QTest::newRow("cyrillic vec") << fixture("crime-and-punishment.vec") << "word2vec" << 291 << 5;
-    QTest::newRow("cyrillic bin")
-        << fixture("crime-and-punishment.bin") << "fasttext-bin" << 291 << 5;
+    QTest::newRow("cyrillic bin") << fixture("crime-and-punishment.bin") << "fasttext-bin" << 291
+                                  << 5;
 }
 
 void TstCli::info()
@@ -160,8 +162,7 @@ void TstCli::info()
         QCOMPARE(o["dimensions"].toInt(), dims);
     }
     QVERIFY(o["norms"].toObject()["max"].toDouble() >= o["norms"].toObject()["min"].toDouble());
-    QCOMPARE(o["first_words"].toArray().first().toString(),
-             QString::fromStdString(set->word(0)));
+    QCOMPARE(o["first_words"].toArray().first().toString(), QString::fromStdString(set->word(0)));
     // Plain-text form names the same numbers.
     Run t = runCli({"info", file});
     QCOMPARE(t.code, 0);
@@ -279,8 +280,8 @@ void TstCli::analogyMatchesCore()
     Run r = runCli({"analogy", file, QString::fromStdString(a), QString::fromStdString(b),
                     QString::fromStdString(c), "-k", "4", "--method", method, "--json"});
     QVERIFY2(r.code == 0, r.err.constData());
-    auto expected = analogy(*set, 10, 11, 12, 4,
-                            method == "add" ? AnalogyMethod::Add : AnalogyMethod::Mul);
+    auto expected =
+        analogy(*set, 10, 11, 12, 4, method == "add" ? AnalogyMethod::Add : AnalogyMethod::Mul);
     QJsonArray list = parseJson(r.out)["results"].toArray();
     QCOMPARE(list.size(), 4);
     for (int i = 0; i < 4; ++i) {
@@ -288,8 +289,8 @@ void TstCli::analogyMatchesCore()
         QCOMPARE(w, QString::fromStdString(set->word(expected[std::size_t(i)].id)));
         QVERIFY(w.toStdString() != a && w.toStdString() != b && w.toStdString() != c);
     }
-    Run missing = runCli({"analogy", file, "zzq", QString::fromStdString(b),
-                          QString::fromStdString(c)});
+    Run missing =
+        runCli({"analogy", file, "zzq", QString::fromStdString(b), QString::fromStdString(c)});
     QCOMPARE(missing.code, 1);
     QVERIFY(missing.err.contains("'zzq' is not in the vocabulary"));
 }
@@ -335,8 +336,8 @@ void TstCli::convertNeedsFormat()
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains("cannot tell the output format"));
     QVERIFY(!QFile::exists(m_dir.filePath("out.xyz")));
-    Run ft = runCli({"convert", fixture("test_glove.txt"), m_dir.filePath("o.bin"), "--to",
-                     "fasttext-bin"});
+    Run ft = runCli(
+        {"convert", fixture("test_glove.txt"), m_dir.filePath("o.bin"), "--to", "fasttext-bin"});
     QCOMPARE(ft.code, 2);
 }
 

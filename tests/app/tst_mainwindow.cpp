@@ -90,8 +90,10 @@ void TstMainWindow::searchAndNeighborsMatchOracle()
     QVERIFY(openAndProject(w, kGlove));
     auto *neighbors = w.findChild<QTableView *>("neighbors");
     auto *hits = w.findChild<QListView *>("hits");
-    QAbstractItemModelTester t1(neighbors->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester t2(hits->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t1(neighbors->model(),
+                                QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(hits->model(),
+                                QAbstractItemModelTester::FailureReportingMode::QtTest);
 
     auto *search = w.findChild<QLineEdit *>("search");
     search->setFocus();
@@ -147,8 +149,8 @@ void TstMainWindow::selectedHighlightAtProjectedPosition()
     // Where the layout says the point is, the frame shows the selection colour.
     const auto &coords = w.projection().pca.coords;
     QPointF expected;
-    QVERIFY(view->camera().toScreen(
-        QVector3D(coords(point, 0), coords(point, 1), 0.0f), &expected));
+    QVERIFY(
+        view->camera().toScreen(QVector3D(coords(point, 0), coords(point, 1), 0.0f), &expected));
     QPointF drawn;
     QVERIFY(view->screenPosition(point, &drawn));
     QVERIFY((expected - drawn).manhattanLength() < 1.0);

@@ -98,10 +98,10 @@ void TstFormatErrors::catalogue_data()
     QTest::newRow("w2v text: too many values")
         << "many.txt" << QByteArray("2 3\na 1 2 3\nb 1 2 3 4\n")
         << QStringList{"many.txt:3", "values"};
-    QTest::newRow("w2v text: not a number")
-        << "nan1.txt" << QByteArray("2 3\na 1 2 3\nb 1 zz 3\n") << QStringList{"nan1.txt:3", "'zz'"};
-    QTest::newRow("w2v text: NaN")
-        << "nan2.txt" << QByteArray("2 3\na 1 2 3\nb 1 nan 3\n") << QStringList{"nan2.txt:3", "NaN"};
+    QTest::newRow("w2v text: not a number") << "nan1.txt" << QByteArray("2 3\na 1 2 3\nb 1 zz 3\n")
+                                            << QStringList{"nan1.txt:3", "'zz'"};
+    QTest::newRow("w2v text: NaN") << "nan2.txt" << QByteArray("2 3\na 1 2 3\nb 1 nan 3\n")
+                                   << QStringList{"nan2.txt:3", "NaN"};
     QTest::newRow("w2v text: Inf")
         << "inf.txt" << QByteArray("2 3\na 1 2 3\nb 1 -inf 3\n") << QStringList{"inf.txt:3", "Inf"};
     QTest::newRow("w2v text: overflow")
@@ -109,12 +109,12 @@ void TstFormatErrors::catalogue_data()
     QTest::newRow("w2v text: fewer rows than header")
         << "short.txt" << QByteArray("3 3\na 1 2 3\nb 1 2 3\n")
         << QStringList{"short.txt", "3", "2"};
-    QTest::newRow("glove: ragged row")
-        << "ragged.glove" << QByteArray("a 1 2 3\nb 1 2 3\nc 1 2\n")
-        << QStringList{"ragged.glove:3", "values"};
+    QTest::newRow("glove: ragged row") << "ragged.glove" << QByteArray("a 1 2 3\nb 1 2 3\nc 1 2\n")
+                                       << QStringList{"ragged.glove:3", "values"};
     QTest::newRow("w2v binary: truncated row")
         << "trunc.bin"
-        << QByteArray("2 3\nalphabetagammadelta ") + floats({1, 2, 3}) + "\nb " + floats({1}).left(3)
+        << QByteArray("2 3\nalphabetagammadelta ") + floats({1, 2, 3}) + "\nb " +
+               floats({1}).left(3)
         << QStringList{"trunc.bin", "byte", "truncated"};
     QTest::newRow("w2v binary: NaN value")
         << "nanb.bin"
@@ -146,8 +146,7 @@ void TstFormatErrors::catalogue()
     QString path = write(name, bytes);
     try {
         auto set = load(path.toStdString());
-        QFAIL(qPrintable("accepted: " + name + " with " + QString::number(set->size()) +
-                         " words"));
+        QFAIL(qPrintable("accepted: " + name + " with " + QString::number(set->size()) + " words"));
     } catch (const FormatError &e) {
         QString msg = QString::fromUtf8(e.what());
         QVERIFY2(!msg.contains('\n'), qPrintable(msg));
@@ -190,10 +189,10 @@ void TstFormatErrors::warnings_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<int>("words");
     QTest::addColumn<QString>("warning");
-    QTest::newRow("duplicates") << "dup.txt" << QByteArray("4 2\na 1 2\nb 3 4\na 5 6\nc 7 8\n")
-                                << 3 << "duplicate";
-    QTest::newRow("invalid utf-8") << "latin1.txt"
-                                   << QByteArray("2 2\ncaf\xe9 1 2\nthe 3 4\n") << 2 << "UTF-8";
+    QTest::newRow("duplicates") << "dup.txt" << QByteArray("4 2\na 1 2\nb 3 4\na 5 6\nc 7 8\n") << 3
+                                << "duplicate";
+    QTest::newRow("invalid utf-8")
+        << "latin1.txt" << QByteArray("2 2\ncaf\xe9 1 2\nthe 3 4\n") << 2 << "UTF-8";
 }
 
 void TstFormatErrors::warnings()

@@ -190,10 +190,9 @@ void TstUtil::utf8_data()
                               << QByteArray("\xd0\xbf\xd1\x80\xd0\xb8");
     QTest::newRow("emoji") << QByteArray("\xf0\x9f\x98\x80") << true
                            << QByteArray("\xf0\x9f\x98\x80");
-    QTest::newRow("latin1 byte") << QByteArray("caf\xe9") << false
-                                 << QByteArray("caf\xef\xbf\xbd");
-    QTest::newRow("truncated seq") << QByteArray("ab\xe2\x82") << false
-                                   << QByteArray("ab\xef\xbf\xbd\xef\xbf\xbd");
+    QTest::newRow("latin1 byte") << QByteArray("caf\xe9") << false << QByteArray("caf\xef\xbf\xbd");
+    QTest::newRow("truncated seq")
+        << QByteArray("ab\xe2\x82") << false << QByteArray("ab\xef\xbf\xbd\xef\xbf\xbd");
     QTest::newRow("overlong") << QByteArray("\xc0\xaf") << false
                               << QByteArray("\xef\xbf\xbd\xef\xbf\xbd");
     QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << false
@@ -226,8 +225,8 @@ void TstUtil::dropDuplicates()
 void TstUtil::shortestFloatRoundTrips()
 {
     std::mt19937 rng(7);
-    std::vector<float> values{0.0f, -0.0f, 1.0f, 0.1f, 1e-38f, 1e-45f, 3.4028235e38f,
-                              -1.17549435e-38f, 123456.789f};
+    std::vector<float> values{
+        0.0f, -0.0f, 1.0f, 0.1f, 1e-38f, 1e-45f, 3.4028235e38f, -1.17549435e-38f, 123456.789f};
     for (int i = 0; i < 100000; ++i) {
         auto bits = static_cast<std::uint32_t>(rng());
         float f;

@@ -50,6 +50,10 @@ ScatterView::ScatterView(QWidget *parent) : QOpenGLWidget(parent)
 
 ScatterView::~ScatterView()
 {
+    // The context outlives this part of the object: stop it calling back into a half-destroyed
+    // ScatterView, then free the GL resources while it is still alive.
+    if (context())
+        disconnect(context(), nullptr, this, nullptr);
     cleanupGL();
 }
 

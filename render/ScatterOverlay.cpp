@@ -13,7 +13,7 @@
 namespace embex::render {
 
 namespace {
-constexpr int kMaxLabelCandidates = 4000;
+constexpr int kMaxLabelCandidates = 1500;
 }
 
 void ScatterView::drawOverlay(QPainter &p, QSize viewport, double scale)

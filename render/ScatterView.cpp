@@ -332,8 +332,19 @@ void ScatterView::updateLevelOfDetail(QSize viewport)
     if (m_densityShown) {
         const float mx = *std::max_element(hist.begin(), hist.end());
         const float norm = 1.0f / std::log1p(mx);
-        for (auto &v : hist)
-            v = v > 0 ? 0.15f + 0.85f * std::log1p(v) * norm : 0.0f;
+        int x0 = bw, y0 = bh, x1 = -1, y1 = -1;
+        for (int y = 0; y < bh; ++y)
+            for (int x = 0; x < bw; ++x) {
+                float &v = hist[std::size_t(y) * std::size_t(bw) + std::size_t(x)];
+                if (v <= 0)
+                    continue;
+                v = 0.15f + 0.85f * std::log1p(v) * norm;
+                x0 = std::min(x0, x), x1 = std::max(x1, x);
+                y0 = std::min(y0, y), y1 = std::max(y1, y);
+            }
+        // Bins are 4 logical pixels; one bin of margin for the linear filter.
+        m_densityBox =
+            QRect(QPoint((x0 - 1) * 4, (y0 - 1) * 4), QPoint((x1 + 2) * 4, (y1 + 2) * 4));
     }
     m_density = std::move(hist);
     m_densitySize = QSize(bw, bh);
@@ -392,7 +403,16 @@ void ScatterView::renderScene(QSize viewport, double dpr, QPaintDevice *device)
         f->glEnable(GL_PROGRAM_POINT_SIZE);
         const QMatrix4x4 mvp = m_camera.matrix();
         const float px = float(m_pointSize * dpr * scale);
-        m_renderer.drawDensity();
+        if (m_densityShown) {
+            // Shade only the bins' bounding box: on a software rasteriser every fragment of a
+            // full-screen quad costs, even the discarded ones.
+            const QRect b = m_densityBox.intersected(QRect(QPoint(0, 0), viewport));
+            f->glEnable(GL_SCISSOR_TEST);
+            f->glScissor(int(b.left() * dpr), int((viewport.height() - b.bottom() - 1) * dpr),
+                         int(b.width() * dpr), int(b.height() * dpr));
+            m_renderer.drawDensity();
+            f->glDisable(GL_SCISSOR_TEST);
+        }
         m_renderer.drawLines(mvp, neighborSegments(), QColor(90, 90, 90, 160));
         m_renderer.drawPoints(mvp, px);
         auto toIdx = [](const std::vector<int> &v) {

@@ -138,6 +138,7 @@ private:
     bool m_densityShown = false;
     std::vector<float> m_density; // normalised 2-D histogram of the points not drawn
     QSize m_densitySize;
+    QRect m_densityBox; // screen area (logical pixels) covered by non-empty bins
     bool m_lodUploadPending = false;
     QSize m_lodViewport;
 

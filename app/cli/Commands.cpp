@@ -111,8 +111,9 @@ void printNeighbors(const std::vector<Neighbor> &list, const EmbeddingSet &set, 
                 .value(n.similarity)
                 .endObject();
         } else {
-            std::printf("%d\t%s\t%.6f\n", rank, set.word(n.id).c_str(),
-                        static_cast<double>(n.similarity));
+            char sim[32];
+            std::snprintf(sim, sizeof sim, "%.6f", static_cast<double>(n.similarity));
+            std::cout << rank << '\t' << set.word(n.id) << '\t' << sim << '\n';
         }
     }
 }
@@ -176,7 +177,10 @@ int runInfo(const std::vector<std::string> &argv)
               << "format: " << set->sourceFormat() << "\n"
               << "words: " << set->size() << "\n"
               << "dimensions: " << set->dim() << "\n";
-    std::printf("norms: min %.6g, mean %.6g, max %.6g, zero vectors %zu\n", mn, mean, mx, zero);
+    char norms[160];
+    std::snprintf(norms, sizeof norms, "norms: min %.6g, mean %.6g, max %.6g, zero vectors %zu\n",
+                  mn, mean, mx, zero);
+    std::cout << norms;
     std::cout << "subword vectors for unknown words: " << (set->oov() ? "yes" : "no") << "\n";
     std::cout << "metadata columns:";
     if (set->metadata().empty())

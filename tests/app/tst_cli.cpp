@@ -167,6 +167,9 @@ void TstCli::info()
     Run t = runCli({"info", file});
     QCOMPARE(t.code, 0);
     QVERIFY(t.out.contains("words: " + QByteArray::number(qint64(set->size()))));
+    // Lines come out in order (one output stream, whatever the buffering).
+    QVERIFY(t.out.indexOf("dimensions:") < t.out.indexOf("norms:"));
+    QVERIFY(t.out.indexOf("norms:") < t.out.indexOf("warnings:"));
 }
 
 void TstCli::badFileIsOneLine()

@@ -177,10 +177,10 @@ int runInfo(const std::vector<std::string> &argv)
               << "format: " << set->sourceFormat() << "\n"
               << "words: " << set->size() << "\n"
               << "dimensions: " << set->dim() << "\n";
-    char norms[160];
-    std::snprintf(norms, sizeof norms, "norms: min %.6g, mean %.6g, max %.6g, zero vectors %zu\n",
-                  mn, mean, mx, zero);
-    std::cout << norms;
+    char normLine[160];
+    std::snprintf(normLine, sizeof normLine,
+                  "norms: min %.6g, mean %.6g, max %.6g, zero vectors %zu\n", mn, mean, mx, zero);
+    std::cout << normLine;
     std::cout << "subword vectors for unknown words: " << (set->oov() ? "yes" : "no") << "\n";
     std::cout << "metadata columns:";
     if (set->metadata().empty())

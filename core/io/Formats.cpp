@@ -147,7 +147,12 @@ Format detectFormat(const std::string &path)
         head.erase(0, 3);
     auto nl = head.find('\n');
     std::string_view first(head.data(), nl == std::string::npos ? head.size() : nl);
-    if (first.find('\0') != std::string_view::npos)
+    // Binary content that is not word2vec binary (whose first line is a text header).
+    const bool binary = head.find('\0') < 4096;
+    const auto firstFields = splitFields(first);
+    const bool w2vHeader =
+        firstFields.size() == 2 && isUnsigned(firstFields[0]) && isUnsigned(firstFields[1]);
+    if (first.find('\0') != std::string_view::npos || (binary && !w2vHeader))
         throw FormatError(path, "unrecognised binary file: not word2vec, fastText (magic "
                                 "2F4F16BA), NumPy or Embex; fastText files older than v0.9 "
                                 "(no magic number) are not supported by libfasttext");

@@ -31,6 +31,8 @@ private slots:
     void hugeHeaderFailsFast();
     void warnings_data();
     void warnings();
+    void oldFastTextRefused_data();
+    void oldFastTextRefused();
 
 private:
     QString write(const QString &name, const QByteArray &bytes);
@@ -211,6 +213,25 @@ void TstFormatErrors::warnings()
         QCOMPARE(set->word(2), std::string("c"));
     } else {
         QCOMPARE(set->word(0), std::string("caf\xef\xbf\xbd"));
+    }
+}
+
+void TstFormatErrors::oldFastTextRefused_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("lee") << QStringLiteral(EMBEX_FIXTURES "/vectors/lee_fasttext.bin");
+    QTest::newRow("cp852") << QStringLiteral(EMBEX_FIXTURES "/vectors/cp852_fasttext.bin");
+}
+
+void TstFormatErrors::oldFastTextRefused()
+{
+    QFETCH(QString, file);
+    try {
+        load(file.toStdString());
+        QFAIL("accepted a fastText file without the magic number");
+    } catch (const FormatError &e) {
+        QVERIFY2(QString(e.what()).startsWith(file + ": "), e.what());
+        QVERIFY2(QString(e.what()).contains("older than v0.9"), e.what());
     }
 }
 

@@ -52,6 +52,7 @@ private slots:
     void cancelLoadMidway();
     void badFileReportsError();
     void exportsLayoutAndImages();
+    void threeDAndMetadataColours();
     void noOpenGLPathStillWorks();
     void offscreenPlatformDoesNotCrash();
 
@@ -264,6 +265,42 @@ void TstMainWindow::exportsLayoutAndImages()
     const QByteArray doc = s.readAll();
     QVERIFY(doc.contains("<svg"));
     QVERIFY(doc.contains(">the<") || doc.contains("the</text>"));
+}
+
+void TstMainWindow::threeDAndMetadataColours()
+{
+    // A Projector TSV with a two-column metadata file: word and part of speech.
+    const QString vec = m_dir.filePath("vectors.tsv"), meta = m_dir.filePath("metadata.tsv");
+    QFile v(vec), m(meta);
+    QVERIFY(v.open(QIODevice::WriteOnly) && m.open(QIODevice::WriteOnly));
+    m.write("word\tpos\n");
+    std::mt19937 rng(9);
+    for (int i = 0; i < 60; ++i) {
+        for (int d = 0; d < 8; ++d)
+            v.write((d ? "\t" : "") + QByteArray::number(double(rng() % 1000) / 100.0));
+        v.write("\n");
+        m.write("w" + QByteArray::number(i) + (i % 3 ? "\tnoun\n" : "\tverb\n"));
+    }
+    v.close();
+    m.close();
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndProject(w, vec));
+    auto *color = w.findChild<QComboBox *>("colorBy");
+    const int metaIndex = color->findData("meta:pos");
+    QVERIFY(metaIndex >= 0);
+    color->setCurrentIndex(metaIndex);
+    // 3-D: the z axis (PC3) is used and the camera orbits.
+    w.findChild<QComboBox *>("dims")->setCurrentIndex(1);
+    QVERIFY(w.view()->is3D());
+    const auto &coords = w.projection().pca.coords;
+    QPointF s0;
+    QVERIFY(w.view()->camera().toScreen(QVector3D(coords(0, 0), coords(0, 1), coords(0, 2)), &s0));
+    const QImage img = w.view()->renderImage(QSize(640, 400));
+    QVERIFY(!img.isNull());
+    // Back to 2-D.
+    w.findChild<QComboBox *>("dims")->setCurrentIndex(0);
+    QVERIFY(!w.view()->is3D());
 }
 
 void TstMainWindow::noOpenGLPathStillWorks()

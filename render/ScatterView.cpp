@@ -214,6 +214,7 @@ void ScatterView::setPointBudget(int n)
 
 void ScatterView::fitView(bool animate)
 {
+    m_cameraTouched = false;
     const std::size_t n = m_target.size() / 3;
     if (n == 0)
         return;
@@ -543,6 +544,7 @@ void ScatterView::mouseMoveEvent(QMouseEvent *e)
         return;
     }
     m_cameraAnimating = false;
+    m_cameraTouched = true;
     if ((e->buttons() & Qt::LeftButton) && m_camera.is3D() &&
         !(e->modifiers() & Qt::ControlModifier))
         m_camera.orbit(delta);
@@ -570,6 +572,7 @@ void ScatterView::mouseReleaseEvent(QMouseEvent *e)
 void ScatterView::wheelEvent(QWheelEvent *e)
 {
     m_cameraAnimating = false;
+    m_cameraTouched = true;
     m_camera.setViewport(size());
     m_camera.zoomAt(e->position(), std::pow(1.0015, e->angleDelta().y()));
     markDirty();

@@ -77,6 +77,8 @@ public:
     bool densityShown() const { return m_densityShown; }
     double frameMs() const { return m_frameMs; }
     bool animating() const { return m_animating; }
+    /// True once the user panned, zoomed or orbited since the last fitView().
+    bool cameraTouched() const { return m_cameraTouched; }
     /// Last GL error (shader or context problem), empty if fine.
     QString glError() const { return m_glError; }
 
@@ -149,6 +151,7 @@ private:
 
     QPoint m_pressPos, m_lastPos;
     bool m_dragging = false, m_boxSelecting = false;
+    bool m_cameraTouched = false;
     QRect m_box;
     std::function<QString(int)> m_tooltip;
 };

@@ -10,5 +10,6 @@ int runInfo(const std::vector<std::string> &args);
 int runNeighbors(const std::vector<std::string> &args);
 int runAnalogy(const std::vector<std::string> &args);
 int runConvert(const std::vector<std::string> &args);
+int runProject(const std::vector<std::string> &args);
 
 } // namespace embex::cli

@@ -22,6 +22,11 @@ const char *kUsage =
     "  convert IN OUT [--to FORMAT] [--float16]   FORMAT: word2vec word2vec-bin glove vec\n"
     "                                             tsv npy embex (default: from OUT's name);\n"
     "                                             --float16: embex with half-size values\n"
+    "  project FILE --method pca|tsne [--dims 2|3] [--limit N] [--seed S] [--perplexity P]\n"
+    "          [--iterations I] [--distance cosine|euclidean] [-o coords.tsv] [--json]\n"
+    "          [--no-quality]                     word<TAB>x<TAB>y[<TAB>z] for the first N\n"
+    "                                             words (default: all for pca, 10000 for\n"
+    "                                             tsne); stderr: time, KL, kNN preservation\n"
     "\n"
     "options for reading: --format FORMAT (skip detection), --metadata FILE (TSV),\n"
     "  --words FILE (NPY), --threads N; --quiet hides warnings.\n"
@@ -52,6 +57,8 @@ int main(int argc, char **argv)
             return embex::cli::runAnalogy(args);
         if (cmd == "convert")
             return embex::cli::runConvert(args);
+        if (cmd == "project")
+            return embex::cli::runProject(args);
         std::cerr << "embex-cli: unknown command '" << cmd << "'\n" << kUsage;
         return 2;
     } catch (const embex::cli::UsageError &e) {

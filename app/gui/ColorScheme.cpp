@@ -91,6 +91,29 @@ Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids
     return c;
 }
 
+Coloring colorByPreservation(const std::vector<float> &kept)
+{
+    const QColor bad(215, 48, 39), mid(254, 224, 144), good(49, 104, 176);
+    auto mix = [](const QColor &a, const QColor &b, float t) {
+        return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
+                                a.greenF() + (b.greenF() - a.greenF()) * t,
+                                a.blueF() + (b.blueF() - a.blueF()) * t, 0.9f);
+    };
+    Coloring c;
+    c.colors.reserve(kept.size());
+    for (float k : kept) {
+        const float t = std::clamp(k, 0.0f, 1.0f);
+        c.colors.push_back((t < 0.5f ? mix(bad, mid, t * 2) : mix(mid, good, t * 2 - 1)).rgba());
+    }
+    c.legend.kind = render::Legend::Kind::Gradient;
+    c.legend.title = QObject::tr("Neighbours kept (of 10)");
+    c.legend.low = bad;
+    c.legend.high = good;
+    c.legend.lowText = QStringLiteral("0");
+    c.legend.highText = QStringLiteral("10");
+    return c;
+}
+
 Coloring colorUniform(std::size_t n)
 {
     Coloring c;

@@ -20,6 +20,9 @@ Coloring colorByFrequency(const std::vector<WordId> &ids, std::size_t vocabulary
 /// palette of the 10 most common values plus "other".
 Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids,
                          const QString &column);
+/// Projection honesty: red where a point keeps few of its original neighbours, blue where it
+/// keeps them all (values = fraction kept, 0–1).
+Coloring colorByPreservation(const std::vector<float> &kept);
 /// One neutral colour (selection and search hits then stand out).
 Coloring colorUniform(std::size_t n);
 

@@ -53,7 +53,10 @@ QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, ProjectionSetting
             // Leave one core to the UI thread (and llvmpipe's rasteriser) so the window keeps
             // repainting while the projection runs.
             po.threads = std::max(1u, defaultThreads() - 1);
-            r.pca = pca(*s, r.ids, po, progress);
+            PcaResult result = pca(*s, r.ids, po, progress);
+            r.coords = std::move(result.coords);
+            const auto &ratio = result.explainedVarianceRatio;
+            r.varianceRatio.assign(ratio.data(), ratio.data() + ratio.size());
             r.labels.reserve(qsizetype(r.ids.size()));
             for (WordId id : r.ids)
                 r.labels.append(QString::fromStdString(s->word(id)));

@@ -24,9 +24,11 @@ QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options = {
 
 struct ProjectionResult
 {
-    std::vector<WordId> ids; ///< the projected words, ascending (frequency order)
-    PcaResult pca;           ///< coords: ids.size() × up to 10 components
-    QStringList labels;      ///< words of ids
+    ProjectionSettings::Method method = ProjectionSettings::Method::Pca;
+    std::vector<WordId> ids;           ///< the projected words, ascending (frequency order)
+    RowMatrix coords;                  ///< PCA: ids.size() × up to 10 components; t-SNE: × dims
+    std::vector<double> varianceRatio; ///< PCA: explained variance ratio per component
+    QStringList labels;                ///< words of ids
 };
 
 /// Selects the subset and runs PCA on it (10 components; the window picks the axes).

@@ -4,6 +4,8 @@
 #include "gui/DataDock.h"
 #include "gui/ProjectionDock.h"
 #include "gui/SearchDock.h"
+#include "gui/TsneRunner.h"
+#include "project/Quality.h"
 #include "render/ScatterView.h"
 
 #include <QAction>
@@ -24,6 +26,7 @@
 #include <QStatusBar>
 #include <QStringListModel>
 #include <QUnhandledException>
+#include <QtConcurrent>
 
 namespace embex::gui {
 
@@ -126,10 +129,52 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
             &DataDock::setProgress);
     connect(&m_loadWatcher, &QFutureWatcher<LoadedSet>::finished, this, &MainWindow::onLoaded);
 
+    m_tsne = new TsneRunner(this);
+    connect(m_tsne, &TsneRunner::frameReady, this, &MainWindow::onTsneFrame);
+    connect(m_tsne, &TsneRunner::finished, this, &MainWindow::onTsneFinished);
+    connect(m_tsne, &TsneRunner::progressChanged, m_projectionDock, &ProjectionDock::setProgress);
+    connect(m_projectionDock, &ProjectionDock::pauseToggled, m_tsne, &TsneRunner::setPaused);
+    connect(m_projectionDock, &ProjectionDock::tsneParametersChanged, this, [this] {
+        // Changing a parameter restarts a running t-SNE cleanly with the new value.
+        if (m_tsne->isRunning())
+            startTsne();
+    });
+    connect(&m_honestyWatcher, &QFutureWatcher<std::vector<float>>::finished, this, [this] {
+        try {
+            m_honesty = takeResult(m_honestyWatcher.future());
+        } catch (const std::exception &e) {
+            statusBar()->showMessage(tr("Projection honesty: %1").arg(e.what()), 5000);
+            return;
+        }
+        double mean = 0;
+        for (float v : m_honesty)
+            mean += double(v);
+        mean = m_honesty.empty() ? 0 : mean / double(m_honesty.size());
+        statusBar()->showMessage(
+            tr("On average %1% of each word's 10 nearest neighbours stay its neighbours on "
+               "the map")
+                .arg(mean * 100, 0, 'f', 1),
+            8000);
+        applyAppearance();
+        emit honestyReady(mean);
+    });
+
     connect(m_projectionDock, &ProjectionDock::runRequested, this, &MainWindow::project);
-    connect(m_projectionDock, &ProjectionDock::cancelRequested, &m_projWatcher,
-            &QFutureWatcher<ProjectionResult>::cancel);
-    connect(m_projectionDock, &ProjectionDock::axesChanged, this, [this] { applyLayout(true); });
+    connect(m_projectionDock, &ProjectionDock::cancelRequested, this, [this] {
+        m_projWatcher.cancel();
+        m_tsne->stop();
+    });
+    connect(m_projectionDock, &ProjectionDock::axesChanged, this, [this] {
+        const ProjectionSettings s = m_projectionDock->settings();
+        if (m_projection.method == ProjectionSettings::Method::Tsne &&
+            s.method == ProjectionSettings::Method::Tsne && m_projection.coords.cols() != s.dims) {
+            project(); // a t-SNE layout has exactly the dimensions it was run with
+            return;
+        }
+        m_honesty.clear();
+        applyLayout(true);
+        applyAppearance();
+    });
     connect(m_projectionDock, &ProjectionDock::appearanceChanged, this,
             &MainWindow::applyAppearance);
     connect(&m_projWatcher, &QFutureWatcher<ProjectionResult>::progressValueChanged, this,
@@ -154,8 +199,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
 MainWindow::~MainWindow()
 {
+    m_tsne->stop();
     cancelAndWait(m_loadWatcher);
     cancelAndWait(m_projWatcher);
+    cancelAndWait(m_honestyWatcher);
 }
 
 void MainWindow::createMenus()
@@ -304,6 +351,11 @@ void MainWindow::project()
         return;
     if (m_projWatcher.isRunning())
         cancelAndWait(m_projWatcher);
+    m_tsne->stop();
+    if (m_projectionDock->isTsne()) {
+        startTsne();
+        return;
+    }
     ProjectionSettings s = m_projectionDock->settings();
     if (s.onlyHitsAndNeighbors) {
         s.subset.only = m_hits;
@@ -326,8 +378,9 @@ void MainWindow::onProjected()
 {
 
     m_projectionDock->setBusy(false);
+    ProjectionResult result;
     try {
-        m_projection = takeResult(m_projWatcher.future());
+        result = takeResult(m_projWatcher.future());
     } catch (const Cancelled &) {
         statusBar()->showMessage(tr("Projection cancelled"), 5000);
         emit projectionFinished(false, tr("cancelled"));
@@ -338,11 +391,18 @@ void MainWindow::onProjected()
         emit projectionFinished(false, msg);
         return;
     }
+    newProjection(std::move(result));
+    m_projectionDock->setExplainedVariance(m_projection.varianceRatio);
+    emit projectionFinished(true, {});
+}
+
+void MainWindow::newProjection(ProjectionResult result)
+{
+    m_projection = std::move(result);
+    m_honesty.clear();
     m_pointOf.assign(m_set->size(), -1);
     for (std::size_t i = 0; i < m_projection.ids.size(); ++i)
         m_pointOf[m_projection.ids[i]] = int(i);
-    const auto &r = m_projection.pca.explainedVarianceRatio;
-    m_projectionDock->setExplainedVariance(std::vector<double>(r.data(), r.data() + r.size()));
     if (m_view)
         m_view->setLabels(m_projection.labels);
     applyLayout(false);
@@ -352,7 +412,93 @@ void MainWindow::onProjected()
     if (m_selected)
         updateNeighbors();
     updateStatus();
-    emit projectionFinished(true, {});
+}
+
+void MainWindow::startTsne()
+{
+    if (!m_set)
+        return;
+    ProjectionSettings s = m_projectionDock->settings();
+    if (s.onlyHitsAndNeighbors) {
+        s.subset.only = m_hits;
+        if (m_selected)
+            s.subset.only.push_back(*m_selected);
+        for (const auto &n : m_neighbors)
+            s.subset.only.push_back(n.id);
+    }
+    // One core stays with the UI (and the software rasteriser) while t-SNE runs.
+    s.tsne.threads = std::max(1u, defaultThreads() - 1);
+    m_projectionDock->setTsneRunning(true);
+    m_projectionDock->setTsneStatus(0, s.tsne.maxIterations, std::nan(""));
+    m_tsne->start(m_set, s.subset, s.tsne);
+}
+
+void MainWindow::onTsneFrame(const TsneFrame &frame)
+{
+    if (!frame.ids.empty()) {
+        ProjectionResult r;
+        r.method = ProjectionSettings::Method::Tsne;
+        r.ids = frame.ids;
+        r.labels = frame.labels;
+        r.coords = Eigen::Map<const RowMatrix>(frame.coords.data(), Eigen::Index(r.ids.size()),
+                                               frame.dims);
+        newProjection(std::move(r));
+        m_projectionDock->setExplainedVariance({});
+    } else if (m_projection.method == ProjectionSettings::Method::Tsne &&
+               frame.coords.size() == m_projection.ids.size() * std::size_t(frame.dims)) {
+        m_projection.coords = Eigen::Map<const RowMatrix>(
+            frame.coords.data(), Eigen::Index(m_projection.ids.size()), frame.dims);
+        applyLayout(false);
+    }
+    if (m_view && !m_view->cameraTouched())
+        m_view->fitView(false); // follow the layout as it grows, until the user takes over
+    m_projectionDock->setTsneStatus(frame.iteration, frame.total, frame.kl);
+    emit tsneFrameShown(frame.iteration);
+}
+
+void MainWindow::onTsneFinished(bool ok, const QString &message)
+{
+    m_projectionDock->setTsneRunning(false);
+    if (ok) {
+        if (m_projectionDock->colorMode() == "knn")
+            computeHonesty();
+        statusBar()->showMessage(tr("t-SNE finished"), 5000);
+    } else if (message != QLatin1String("stopped")) {
+        showError(tr("t-SNE failed"), message);
+    }
+    emit projectionFinished(ok, message);
+}
+
+void MainWindow::computeHonesty()
+{
+    if (!m_set || m_projection.ids.empty() || m_honestyWatcher.isRunning())
+        return;
+    const ProjectionSettings s = m_projectionDock->settings();
+    const std::size_t n = m_projection.ids.size(), d = m_set->dim();
+    // The original vectors of the projected words, and the layout as shown.
+    RowMatrix original(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
+    for (std::size_t i = 0; i < n; ++i)
+        original.row(Eigen::Index(i)) = m_set->matrix().row(Eigen::Index(m_projection.ids[i]));
+    const int dims = m_projection.method == ProjectionSettings::Method::Tsne
+                         ? int(m_projection.coords.cols())
+                         : s.dims;
+    RowMatrix shown = RowMatrix::Zero(Eigen::Index(n), dims);
+    for (int a = 0; a < dims; ++a) {
+        const Eigen::Index c =
+            m_projection.method == ProjectionSettings::Method::Tsne ? a : s.axis[a];
+        if (c < m_projection.coords.cols())
+            shown.col(a) = m_projection.coords.col(c);
+    }
+    const bool cosine = !(m_projection.method == ProjectionSettings::Method::Tsne &&
+                          s.tsne.distance == TsneDistance::Euclidean);
+    statusBar()->showMessage(tr("Measuring how many neighbours the map keeps..."));
+    auto job = [](RowMatrix x, RowMatrix y, bool cos) {
+        return knnPreservation(ConstRowMap(x.data(), x.rows(), x.cols()),
+                               ConstRowMap(y.data(), y.rows(), y.cols()), 10, cos,
+                               std::max(1u, defaultThreads() - 1));
+    };
+    m_honestyWatcher.setFuture(
+        QtConcurrent::run(job, std::move(original), std::move(shown), cosine));
 }
 
 void MainWindow::applyLayout(bool animate)
@@ -360,17 +506,19 @@ void MainWindow::applyLayout(bool animate)
     if (!m_view || m_projection.ids.empty())
         return;
     const ProjectionSettings s = m_projectionDock->settings();
-    const auto &coords = m_projection.pca.coords;
+    const auto &coords = m_projection.coords;
     const std::size_t n = m_projection.ids.size();
     std::vector<float> xyz(3 * n, 0.0f);
-    for (int a = 0; a < s.dims; ++a) {
-        const Eigen::Index c = s.axis[a];
+    const bool tsne = m_projection.method == ProjectionSettings::Method::Tsne;
+    const int dims = tsne ? int(coords.cols()) : s.dims;
+    for (int a = 0; a < dims; ++a) {
+        const Eigen::Index c = tsne ? a : s.axis[a];
         if (c >= coords.cols())
             continue;
         for (std::size_t i = 0; i < n; ++i)
             xyz[3 * i + std::size_t(a)] = coords(Eigen::Index(i), c);
     }
-    m_view->setLayout(std::move(xyz), s.dims == 3, animate);
+    m_view->setLayout(std::move(xyz), dims == 3, animate);
 }
 
 void MainWindow::applyAppearance()
@@ -384,7 +532,14 @@ void MainWindow::applyAppearance()
         return;
     const QString mode = m_projectionDock->colorMode();
     Coloring c;
-    if (mode.startsWith("meta:"))
+    if (mode == "knn") {
+        if (m_honesty.size() != m_projection.ids.size()) {
+            computeHonesty();
+            c = colorUniform(m_projection.ids.size());
+        } else {
+            c = colorByPreservation(m_honesty);
+        }
+    } else if (mode.startsWith("meta:"))
         c = colorByMetadata(*m_set, m_projection.ids, mode.mid(5));
     else if (mode == "uniform")
         c = colorUniform(m_projection.ids.size());
@@ -617,9 +772,11 @@ bool MainWindow::writeLayout(const QString &path, QString *error) const
     const bool csv = path.endsWith(".csv", Qt::CaseInsensitive);
     const char sep = csv ? ',' : '\t';
     const ProjectionSettings s = m_projectionDock->settings();
+    const bool tsne = m_projection.method == ProjectionSettings::Method::Tsne;
+    const int dims = tsne ? int(m_projection.coords.cols()) : s.dims;
     QByteArray out = csv ? "word,x,y" : "word\tx\ty";
-    out += s.dims == 3 ? (csv ? ",z\n" : "\tz\n") : "\n";
-    const auto &coords = m_projection.pca.coords;
+    out += dims == 3 ? (csv ? ",z\n" : "\tz\n") : "\n";
+    const auto &coords = m_projection.coords;
     for (std::size_t i = 0; i < m_projection.ids.size(); ++i) {
         QString w = m_projection.labels[qsizetype(i)];
         if (csv && (w.contains(',') || w.contains('"') || w.contains('\n')))
@@ -627,10 +784,11 @@ bool MainWindow::writeLayout(const QString &path, QString *error) const
         else if (!csv)
             w.replace('\t', ' ').replace('\n', ' ');
         out += w.toUtf8();
-        for (int a = 0; a < s.dims; ++a) {
+        for (int a = 0; a < dims; ++a) {
             out += sep;
-            if (s.axis[a] < coords.cols())
-                out += QByteArray::number(double(coords(Eigen::Index(i), s.axis[a])), 'g', 9);
+            const Eigen::Index c = tsne ? a : s.axis[a];
+            if (c < coords.cols())
+                out += QByteArray::number(double(coords(Eigen::Index(i), c)), 'g', 9);
             else
                 out += '0';
         }
@@ -672,6 +830,7 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    m_tsne->stop();
     m_loadWatcher.cancel();
     m_projWatcher.cancel();
     QSettings s;

@@ -18,12 +18,19 @@ namespace embex::gui {
 class DataDock;
 class ProjectionDock;
 class SearchDock;
+class TsneRunner;
+struct TsneFrame;
 
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    /// The t-SNE service (tests drive pause/stop through the dock or directly).
+    TsneRunner *tsneRunner() const { return m_tsne; }
+    /// Per point: fraction of its 10 original-space neighbours kept in the layout (empty until
+    /// computed; computed when colouring by projection honesty).
+    const std::vector<float> &honesty() const { return m_honesty; }
     ~MainWindow() override;
 
     /// The scatter view, or null when OpenGL 3.3 is unavailable.
@@ -52,8 +59,12 @@ public slots:
 signals:
     /// A load ended: ok, or failed/cancelled with a one-line message.
     void loadFinished(bool ok, const QString &message);
-    /// A projection ended and the view shows it (ok), or it failed.
+    /// A projection ended and the view shows it (ok), or it failed. For t-SNE: the run ended.
     void projectionFinished(bool ok, const QString &message);
+    /// A t-SNE run delivered a new layout (the view shows it).
+    void tsneFrameShown(int iteration);
+    /// The projection-honesty colours (kNN preservation) are computed and shown.
+    void honestyReady(double meanPreserved);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -65,6 +76,11 @@ private:
     void chooseFile();
     void onLoaded();
     void onProjected();
+    void startTsne();
+    void onTsneFrame(const TsneFrame &frame);
+    void onTsneFinished(bool ok, const QString &message);
+    void newProjection(ProjectionResult result);
+    void computeHonesty();
     void applyLayout(bool animate);
     void applyAppearance();
     void runSearch(const QString &text, bool regex);
@@ -87,6 +103,9 @@ private:
 
     QFutureWatcher<LoadedSet> m_loadWatcher;
     QFutureWatcher<ProjectionResult> m_projWatcher;
+    TsneRunner *m_tsne = nullptr;
+    QFutureWatcher<std::vector<float>> m_honestyWatcher;
+    std::vector<float> m_honesty;
     QString m_loadingPath, m_path;
     EmbeddingSetPtr m_set;
     QStringList m_words;

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -13,6 +14,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace embex::gui {
 
@@ -22,12 +24,21 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     auto *w = new QWidget(this);
     auto *layout = new QVBoxLayout(w);
 
-    auto *method = new QGroupBox(tr("PCA"), w);
-    auto *mf = new QFormLayout(method);
-    m_dims = new QComboBox(method);
+    auto *top = new QFormLayout;
+    m_method = new QComboBox(w);
+    m_method->setObjectName("method");
+    m_method->addItem(tr("PCA (linear, exact)"), "pca");
+    m_method->addItem(tr("t-SNE (neighbourhoods)"), "tsne");
+    top->addRow(tr("Method:"), m_method);
+    m_dims = new QComboBox(w);
     m_dims->setObjectName("dims");
     m_dims->addItems({tr("2-D"), tr("3-D")});
-    mf->addRow(tr("Layout:"), m_dims);
+    top->addRow(tr("Layout:"), m_dims);
+    layout->addLayout(top);
+
+    auto *method = new QGroupBox(tr("PCA"), w);
+    m_pcaBox = method;
+    auto *mf = new QFormLayout(method);
     const char *axisNames[3] = {"x", "y", "z"};
     for (int a = 0; a < 3; ++a) {
         m_axis[a] = new QComboBox(method);
@@ -48,6 +59,45 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_variance->setWordWrap(true);
     mf->addRow(m_variance);
     layout->addWidget(method);
+
+    auto *tsne = new QGroupBox(tr("t-SNE"), w);
+    m_tsneBox = tsne;
+    auto *tf = new QFormLayout(tsne);
+    m_perplexity = new QDoubleSpinBox(tsne);
+    m_perplexity->setObjectName("perplexity");
+    m_perplexity->setRange(2, 200);
+    m_perplexity->setValue(30);
+    m_perplexity->setToolTip(tr("About how many neighbours each word pays attention to."));
+    tf->addRow(tr("Perplexity:"), m_perplexity);
+    m_learningRate = new QDoubleSpinBox(tsne);
+    m_learningRate->setRange(0, 100000);
+    m_learningRate->setDecimals(0);
+    m_learningRate->setSpecialValueText(tr("auto (N / 12, at least 200)"));
+    tf->addRow(tr("Learning rate:"), m_learningRate);
+    m_iterations = new QSpinBox(tsne);
+    m_iterations->setObjectName("iterations");
+    m_iterations->setRange(50, 10000);
+    m_iterations->setValue(750);
+    tf->addRow(tr("Iterations:"), m_iterations);
+    m_exaggeration = new QDoubleSpinBox(tsne);
+    m_exaggeration->setRange(1, 100);
+    m_exaggeration->setValue(12);
+    m_exaggeration->setToolTip(tr("Early exaggeration for the first 250 iterations: pulls "
+                                  "clusters apart before they settle."));
+    tf->addRow(tr("Exaggeration:"), m_exaggeration);
+    m_seed = new QSpinBox(tsne);
+    m_seed->setObjectName("seed");
+    m_seed->setRange(0, 1000000000);
+    m_seed->setValue(42);
+    tf->addRow(tr("Seed:"), m_seed);
+    m_distance = new QComboBox(tsne);
+    m_distance->addItem(tr("Cosine (usual for word vectors)"), "cosine");
+    m_distance->addItem(tr("Euclidean"), "euclidean");
+    tf->addRow(tr("Distance:"), m_distance);
+    m_tsneStatus = new QLabel(tsne);
+    m_tsneStatus->setObjectName("tsneStatus");
+    tf->addRow(m_tsneStatus);
+    layout->addWidget(tsne);
 
     auto *subset = new QGroupBox(tr("Subset"), w);
     auto *sf = new QFormLayout(subset);
@@ -73,9 +123,15 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     auto *runRow = new QHBoxLayout;
     m_run = new QPushButton(tr("Project"), w);
     m_run->setObjectName("run");
-    m_cancel = new QPushButton(tr("Cancel"), w);
+    m_pause = new QPushButton(tr("Pause"), w);
+    m_pause->setObjectName("pause");
+    m_pause->setCheckable(true);
+    m_pause->setEnabled(false);
+    m_cancel = new QPushButton(tr("Stop"), w);
+    m_cancel->setObjectName("stop");
     m_cancel->setEnabled(false);
     runRow->addWidget(m_run);
+    runRow->addWidget(m_pause);
     runRow->addWidget(m_cancel);
     layout->addLayout(runRow);
     m_progress = new QProgressBar(w);
@@ -89,6 +145,12 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_color->setObjectName("colorBy");
     m_color->addItem(tr("Frequency rank"), "frequency");
     m_color->addItem(tr("One colour (selection stands out)"), "uniform");
+    m_color->addItem(tr("Projection honesty (neighbours kept)"), "knn");
+    m_color->setItemData(2,
+                         tr("How many of each word's 10 nearest neighbours in the original "
+                            "space are also among its 10 nearest on the map: where the map "
+                            "misleads, this is low."),
+                         Qt::ToolTipRole);
     lf->addRow(tr("Colour by:"), m_color);
     m_pointSize = new QSpinBox(look);
     m_pointSize->setRange(1, 40);
@@ -115,6 +177,26 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     setWidget(scroll);
 
     connect(m_run, &QPushButton::clicked, this, &ProjectionDock::runRequested);
+    connect(m_pause, &QPushButton::toggled, this, [this](bool on) {
+        m_pause->setText(on ? tr("Resume") : tr("Pause"));
+        emit pauseToggled(on);
+    });
+    auto methodChanged = [this] {
+        const bool t = isTsne();
+        m_pcaBox->setVisible(!t);
+        m_tsneBox->setVisible(t);
+        // t-SNE's default subset is the 10,000 most frequent words (it is O(N log N) per
+        // iteration; the whole set is possible but slow).
+        if (t && m_topN->value() == 0)
+            m_topN->setValue(10000);
+    };
+    connect(m_method, &QComboBox::currentIndexChanged, this, methodChanged);
+    for (auto *spin : {m_perplexity, m_learningRate, m_exaggeration})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &ProjectionDock::tsneParametersChanged);
+    for (auto *spin : {m_iterations, m_seed})
+        connect(spin, &QSpinBox::valueChanged, this, &ProjectionDock::tsneParametersChanged);
+    connect(m_distance, &QComboBox::currentIndexChanged, this,
+            &ProjectionDock::tsneParametersChanged);
     connect(m_cancel, &QPushButton::clicked, this, &ProjectionDock::cancelRequested);
     connect(m_dims, &QComboBox::currentIndexChanged, this, [this] {
         m_axis[2]->setEnabled(m_dims->currentIndex() == 1);
@@ -127,13 +209,50 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     connect(m_fontSize, &QSpinBox::valueChanged, this, &ProjectionDock::appearanceChanged);
     connect(m_labels, &QCheckBox::toggled, this, &ProjectionDock::appearanceChanged);
     m_axis[2]->setEnabled(false);
+    m_tsneBox->setVisible(false);
     updateAxisLabels();
+}
+
+bool ProjectionDock::isTsne() const
+{
+    return m_method->currentData().toString() == "tsne";
+}
+
+void ProjectionDock::setTsneRunning(bool running)
+{
+    m_run->setEnabled(true);
+    m_pause->setEnabled(running);
+    m_cancel->setEnabled(running);
+    if (!running) {
+        QSignalBlocker block(m_pause);
+        m_pause->setChecked(false);
+        m_pause->setText(tr("Pause"));
+    }
+    m_progress->setVisible(running);
+}
+
+void ProjectionDock::setTsneStatus(int iteration, int total, double kl)
+{
+    m_tsneStatus->setText(std::isfinite(kl) ? tr("Iteration %1 of %2, KL divergence %3")
+                                                  .arg(iteration)
+                                                  .arg(total)
+                                                  .arg(kl, 0, 'f', 3)
+                                            : tr("Iteration %1 of %2").arg(iteration).arg(total));
 }
 
 ProjectionSettings ProjectionDock::settings() const
 {
     ProjectionSettings s;
+    s.method = isTsne() ? ProjectionSettings::Method::Tsne : ProjectionSettings::Method::Pca;
     s.dims = m_dims->currentIndex() == 1 ? 3 : 2;
+    s.tsne.dims = s.dims;
+    s.tsne.perplexity = m_perplexity->value();
+    s.tsne.learningRate = m_learningRate->value();
+    s.tsne.maxIterations = m_iterations->value();
+    s.tsne.exaggeration = m_exaggeration->value();
+    s.tsne.seed = std::uint64_t(m_seed->value());
+    s.tsne.distance = m_distance->currentData().toString() == "euclidean" ? TsneDistance::Euclidean
+                                                                          : TsneDistance::Cosine;
     for (int a = 0; a < 3; ++a)
         s.axis[a] = m_axis[a]->currentIndex();
     s.center = m_center->isChecked();
@@ -193,8 +312,8 @@ void ProjectionDock::updateAxisLabels()
 void ProjectionDock::setMetadataColumns(const QStringList &columns)
 {
     const QString current = colorMode();
-    while (m_color->count() > 2)
-        m_color->removeItem(2);
+    while (m_color->count() > 3)
+        m_color->removeItem(3);
     for (const auto &c : columns)
         m_color->addItem(tr("Metadata: %1").arg(c), QStringLiteral("meta:") + c);
     const int i = m_color->findData(current);
@@ -221,6 +340,13 @@ bool ProjectionDock::labelsVisible() const
 void ProjectionDock::save(QSettings &s) const
 {
     s.beginGroup("projection");
+    s.setValue("method", m_method->currentData());
+    s.setValue("perplexity", m_perplexity->value());
+    s.setValue("learningRate", m_learningRate->value());
+    s.setValue("iterations", m_iterations->value());
+    s.setValue("exaggeration", m_exaggeration->value());
+    s.setValue("seed", m_seed->value());
+    s.setValue("distance", m_distance->currentData());
     s.setValue("dims", m_dims->currentIndex());
     for (int a = 0; a < 3; ++a)
         s.setValue(QStringLiteral("axis%1").arg(a), m_axis[a]->currentIndex());
@@ -241,6 +367,13 @@ void ProjectionDock::save(QSettings &s) const
 void ProjectionDock::restore(QSettings &s)
 {
     s.beginGroup("projection");
+    m_perplexity->setValue(s.value("perplexity", 30.0).toDouble());
+    m_learningRate->setValue(s.value("learningRate", 0.0).toDouble());
+    m_iterations->setValue(s.value("iterations", 750).toInt());
+    m_exaggeration->setValue(s.value("exaggeration", 12.0).toDouble());
+    m_seed->setValue(s.value("seed", 42).toInt());
+    m_distance->setCurrentIndex(std::max(0, m_distance->findData(s.value("distance", "cosine"))));
+    m_method->setCurrentIndex(std::max(0, m_method->findData(s.value("method", "pca"))));
     m_dims->setCurrentIndex(s.value("dims", 0).toInt());
     for (int a = 0; a < 3; ++a)
         m_axis[a]->setCurrentIndex(s.value(QStringLiteral("axis%1").arg(a), a).toInt());

@@ -1,11 +1,13 @@
 #pragma once
 // The Projection dock: method, components, subset, centring/spherizing, appearance.
 #include "gui/Subset.h"
+#include "project/TsneOptions.h"
 
 #include <QDockWidget>
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -17,6 +19,9 @@ namespace embex::gui {
 
 struct ProjectionSettings
 {
+    enum class Method { Pca, Tsne };
+    Method method = Method::Pca;
+    TsneOptions tsne;        ///< perplexity, learning rate, iterations... (t-SNE only)
     int dims = 2;            ///< 2 or 3
     int axis[3] = {0, 1, 2}; ///< which principal component goes on x, y, z (0 = PC1)
     bool center = true;      ///< subtract the mean before PCA
@@ -33,6 +38,10 @@ public:
 
     ProjectionSettings settings() const;
     void setBusy(bool busy);
+    /// t-SNE: a run is going (pause/stop enabled); KL divergence and iteration shown.
+    void setTsneRunning(bool running);
+    void setTsneStatus(int iteration, int total, double kl);
+    bool isTsne() const;
     void setProgress(int value, const QString &stage);
     /// Explained variance ratio of each computed component (shown next to PC1..PC10).
     void setExplainedVariance(const std::vector<double> &ratios);
@@ -49,6 +58,9 @@ public:
 signals:
     void runRequested();
     void cancelRequested();
+    void pauseToggled(bool paused);
+    /// A t-SNE parameter changed (a running t-SNE restarts with it).
+    void tsneParametersChanged();
     /// Axis choice or 2-D/3-D changed: re-slice the computed components, no recompute.
     void axesChanged();
     void appearanceChanged();
@@ -59,7 +71,13 @@ private:
     QSpinBox *m_topN;
     QLineEdit *m_include, *m_exclude;
     QCheckBox *m_stopWords, *m_onlyHits, *m_center, *m_spherize;
-    QComboBox *m_dims, *m_axis[3];
+    QComboBox *m_method, *m_dims, *m_axis[3];
+    QWidget *m_pcaBox, *m_tsneBox;
+    QDoubleSpinBox *m_perplexity, *m_learningRate, *m_exaggeration;
+    QSpinBox *m_iterations, *m_seed;
+    QComboBox *m_distance;
+    QLabel *m_tsneStatus;
+    QPushButton *m_pause;
     QLabel *m_variance;
     QPushButton *m_run, *m_cancel;
     QProgressBar *m_progress;

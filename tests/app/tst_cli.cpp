@@ -1,6 +1,7 @@
 // embex-cli as a user runs it: exit codes, one-line errors, JSON output checked against the
 // in-process core, conversions that round-trip every value.
 #include "io/Formats.h"
+#include "project/Pca.h"
 #include "search/Analogy.h"
 #include "search/ExactIndex.h"
 
@@ -79,6 +80,12 @@ private slots:
     void convertNeedsFormat();
     void convertGzip();
     void convertFloat16();
+    void projectPcaMatchesCore();
+    void projectTsneDeterministic();
+    void projectJson();
+    void projectWordsWithTabs();
+    void projectErrors_data();
+    void projectErrors();
 
 private:
     QTemporaryDir m_dir;
@@ -398,6 +405,204 @@ void TstCli::convertGzip()
     Run tsv = runCli({"convert", in, dir.filePath("v.tsv.gz")});
     QCOMPARE(tsv.code, 1);
     QVERIFY(tsv.err.contains("gzip output is for single-file formats"));
+}
+
+namespace {
+
+/// The rows of a `word<TAB>x<TAB>y[<TAB>z]` file: words and coordinates (empty on bad lines).
+struct Coordinates
+{
+    QStringList words;
+    QList<QList<double>> values;
+    bool ok = true;
+};
+
+Coordinates readCoordinates(const QByteArray &bytes)
+{
+    Coordinates c;
+    const QList<QByteArray> lines = bytes.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (lines[i].isEmpty() && i == lines.size() - 1)
+            break;
+        const QList<QByteArray> fields = lines[i].split('\t');
+        c.words << QString::fromUtf8(fields[0]);
+        QList<double> row;
+        for (qsizetype f = 1; f < fields.size(); ++f) {
+            bool ok = false;
+            row << fields[f].toDouble(&ok);
+            c.ok = c.ok && ok;
+        }
+        c.values << row;
+    }
+    return c;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+void TstCli::projectPcaMatchesCore()
+{
+    const QString file = fixture("word2vec_pre_kv_c");
+    const auto set = load(file.toStdString());
+    for (const int limit : {200, -1}) {
+        const QString out = m_dir.filePath("pca.tsv");
+        QStringList args{"project", file, "--method", "pca", "-o", out};
+        if (limit > 0)
+            args << "--limit" << QString::number(limit);
+        const Run r = runCli(args);
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.startsWith("pca: "), r.err.constData()); // the summary line
+        QCOMPARE(r.err.count('\n'), 1);
+        const std::size_t n = limit > 0 ? std::size_t(limit) : set->size();
+        const Coordinates c = readCoordinates(readAll(out));
+        QVERIFY(c.ok);
+        QCOMPARE(std::size_t(c.words.size()), n);
+        // The first n words in file order, and embex::pca of exactly those rows.
+        PcaOptions o;
+        o.components = 2;
+        o.center = true;
+        const RowMatrix expected =
+            pca(ConstRowMap(set->data(), Eigen::Index(n), Eigen::Index(set->dim())), o).coords;
+        for (std::size_t i = 0; i < n; ++i) {
+            QCOMPARE(c.words[qsizetype(i)], QString::fromStdString(set->word(WordId(i))));
+            QCOMPARE(c.values[qsizetype(i)].size(), 2);
+            for (int d = 0; d < 2; ++d)
+                QVERIFY(std::abs(c.values[qsizetype(i)][d] - double(expected(Eigen::Index(i), d))) <
+                        1e-6);
+        }
+    }
+    // No -o: the same lines on stdout; --dims 3: three coordinates.
+    const Run r3 = runCli({"project", file, "--method", "pca", "--limit", "50", "--dims", "3"});
+    QVERIFY2(r3.code == 0, r3.err.constData());
+    const Coordinates c3 = readCoordinates(r3.out);
+    QCOMPARE(c3.words.size(), 50);
+    QVERIFY(c3.ok);
+    for (const auto &row : c3.values)
+        QCOMPARE(row.size(), 3);
+}
+
+void TstCli::projectTsneDeterministic()
+{
+    const QString file = fixture("word2vec_pre_kv_c");
+    const QString a = m_dir.filePath("tsne_a.tsv"), b = m_dir.filePath("tsne_b.tsv");
+    const QStringList common{"project", file,           "--method", "tsne",   "--limit",
+                             "300",     "--iterations", "250",      "--seed", "1"};
+    const Run ra = runCli(common + QStringList{"-o", a});
+    QVERIFY2(ra.code == 0, ra.err.constData());
+    QVERIFY2(ra.err.contains("KL ") && ra.err.contains("kNN preservation"), ra.err.constData());
+    const Run rb = runCli(common + QStringList{"-o", b});
+    QVERIFY2(rb.code == 0, rb.err.constData());
+    const QByteArray bytes = readAll(a);
+    QCOMPARE(bytes, readAll(b)); // same seed, same threads: the same file
+    const Coordinates c = readCoordinates(bytes);
+    QVERIFY(c.ok);
+    QCOMPARE(c.words.size(), 300);
+    const auto set = load(file.toStdString());
+    for (qsizetype i = 0; i < c.words.size(); ++i) {
+        QCOMPARE(c.words[i], QString::fromStdString(set->word(WordId(i))));
+        QCOMPARE(c.values[i].size(), 2);
+    }
+    // --dims 3: three coordinates.
+    const Run r3 = runCli({"project", file, "--method", "tsne", "--limit", "300", "--iterations",
+                           "100", "--dims", "3"});
+    QVERIFY2(r3.code == 0, r3.err.constData());
+    const Coordinates c3 = readCoordinates(r3.out);
+    QCOMPARE(c3.words.size(), 300);
+    for (const auto &row : c3.values)
+        QCOMPARE(row.size(), 3);
+}
+
+void TstCli::projectJson()
+{
+    const QString file = fixture("word2vec_pre_kv_c");
+    const QString out = m_dir.filePath("tsne.json.tsv");
+    const Run r = runCli({"project", file, "--method", "tsne", "--limit", "400", "--iterations",
+                          "300", "--perplexity", "500", "--json", "-o", out});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject o = parseJson(r.out);
+    QCOMPARE(o["method"].toString(), QString("tsne"));
+    QCOMPARE(o["n"].toInt(), 400);
+    QCOMPARE(o["dims"].toInt(), 2);
+    QCOMPARE(o["output"].toString(), out);
+    QCOMPARE(o["perplexity"].toDouble(), 133.0); // clamped to (n - 1) / 3
+    QVERIFY(o["seconds"].toDouble() >= 0.0);
+    QVERIFY(o["kl"].toDouble() > 0.0);
+    const double kept = o["knn_preservation"].toDouble(-1);
+    QVERIFY(kept >= 0.0 && kept <= 1.0);
+    QCOMPARE(readCoordinates(readAll(out)).words.size(), 400);
+
+    const Run p = runCli(
+        {"project", file, "--method", "pca", "--json", "-o", out, "--no-quality", "--quiet"});
+    QVERIFY2(p.code == 0, p.err.constData());
+    QVERIFY(p.err.isEmpty());
+    const QJsonObject po = parseJson(p.out);
+    QCOMPARE(po["n"].toInt(), 1750);
+    QVERIFY(po["kl"].isNull());
+    QVERIFY(po["knn_preservation"].isNull());
+}
+
+void TstCli::projectWordsWithTabs()
+{
+    // NPY words come one per line, so a word may hold a tab: it becomes a space.
+    const QString words = m_dir.filePath("tabbed.words.txt");
+    QFile f(words);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("alpha\tone\nbeta\ngamma\ndelta\nepsilon\n");
+    f.close();
+    const Run r = runCli({"project", QStringLiteral(EMBEX_FIXTURES "/npy/small_f4.npy"), "--words",
+                          words, "--method", "pca"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const Coordinates c = readCoordinates(r.out);
+    QCOMPARE(c.words.size(), 5);
+    QCOMPARE(c.words[0], QString("alpha one"));
+    QCOMPARE(c.values[0].size(), 2);
+}
+
+void TstCli::projectErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
+    const QString file = fixture("word2vec_pre_kv_c");
+    QTest::newRow("bad method") << QStringList{"project", file, "--method", "umap"} << 2
+                                << "--method must be pca or tsne";
+    QTest::newRow("no method") << QStringList{"project", file} << 2 << "--method is required";
+    QTest::newRow("limit 0") << QStringList{"project", file, "--method", "pca", "--limit", "0"} << 2
+                             << "--limit must be an integer";
+    QTest::newRow("dims 4") << QStringList{"project", file, "--method", "tsne", "--dims", "4"} << 2
+                            << "--dims must be an integer from 2 to 3";
+    QTest::newRow("bad perplexity")
+        << QStringList{"project", file, "--method", "tsne", "--perplexity", "-3"} << 2
+        << "--perplexity must be a number > 0";
+    QTest::newRow("perplexity for pca")
+        << QStringList{"project", file, "--method", "pca", "--perplexity", "5"} << 2
+        << "apply to --method tsne only";
+    QTest::newRow("bad distance") << QStringList{"project", file,         "--method",
+                                                 "pca",     "--distance", "l1"}
+                                  << 2 << "--distance must be cosine or euclidean";
+    QTest::newRow("json without -o")
+        << QStringList{"project", file, "--method", "pca", "--json"} << 2 << "--json needs -o";
+    QTest::newRow("missing file") << QStringList{"project", fixture("no-such-file.txt"), "--method",
+                                                 "pca"}
+                                  << 1 << "no-such-file.txt";
+}
+
+void TstCli::projectErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, message);
+    const Run r = runCli(args);
+    QCOMPARE(r.code, code);
+    QVERIFY2(QString(r.err).contains(message), r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1);
+    QVERIFY(r.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TstCli)

@@ -4,6 +4,7 @@
 // path.
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
+#include "gui/TsneRunner.h"
 #include "io/Formats.h"
 #include "render/ScatterView.h"
 #include "search/ExactIndex.h"
@@ -11,9 +12,11 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QTableView>
@@ -45,6 +48,7 @@ class TstMainWindow : public QObject
     Q_OBJECT
 private slots:
     void initTestCase();
+    void init() { QSettings().clear(); } // every test starts from default settings
     void loadsAndLaysOut();
     void searchAndNeighborsMatchOracle();
     void selectedHighlightAtProjectedPosition();
@@ -53,6 +57,10 @@ private slots:
     void badFileReportsError();
     void exportsLayoutAndImages();
     void threeDAndMetadataColours();
+    void tsneAnimatesAndFinishes();
+    void tsnePauseResumeStopRestart();
+    void closingMidRunDoesNotHang();
+    void projectionHonestyColours();
     void noOpenGLPathStillWorks();
     void offscreenPlatformDoesNotCrash();
 
@@ -148,7 +156,7 @@ void TstMainWindow::selectedHighlightAtProjectedPosition()
     const QImage img = view->renderImage(view->size());
     QVERIFY(!img.isNull());
     // Where the layout says the point is, the frame shows the selection colour.
-    const auto &coords = w.projection().pca.coords;
+    const auto &coords = w.projection().coords;
     QPointF expected;
     QVERIFY(
         view->camera().toScreen(QVector3D(coords(point, 0), coords(point, 1), 0.0f), &expected));
@@ -244,7 +252,7 @@ void TstMainWindow::exportsLayoutAndImages()
     const QList<QByteArray> lines = f.readAll().split('\n');
     QCOMPARE(lines[0], QByteArray("word\tx\ty"));
     QCOMPARE(lines.size(), 76 + 2); // header, 76 rows, final empty
-    const auto &coords = w.projection().pca.coords;
+    const auto &coords = w.projection().coords;
     const QList<QByteArray> first = lines[1].split('\t');
     QCOMPARE(first[0], QByteArray("the"));
     QCOMPARE(first[1].toFloat(), coords(0, 0));
@@ -293,7 +301,7 @@ void TstMainWindow::threeDAndMetadataColours()
     // 3-D: the z axis (PC3) is used and the camera orbits.
     w.findChild<QComboBox *>("dims")->setCurrentIndex(1);
     QVERIFY(w.view()->is3D());
-    const auto &coords = w.projection().pca.coords;
+    const auto &coords = w.projection().coords;
     QPointF s0;
     QVERIFY(w.view()->camera().toScreen(QVector3D(coords(0, 0), coords(0, 1), coords(0, 2)), &s0));
     const QImage img = w.view()->renderImage(QSize(640, 400));
@@ -301,6 +309,108 @@ void TstMainWindow::threeDAndMetadataColours()
     // Back to 2-D.
     w.findChild<QComboBox *>("dims")->setCurrentIndex(0);
     QVERIFY(!w.view()->is3D());
+}
+
+namespace {
+void chooseTsne(MainWindow &w, int iterations)
+{
+    w.findChild<QComboBox *>("method")->setCurrentIndex(1);
+    w.findChild<QSpinBox *>("iterations")->setValue(iterations);
+}
+} // namespace
+
+void TstMainWindow::tsneAnimatesAndFinishes()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndProject(w, kGlove)); // PCA first
+    chooseTsne(w, 300);
+    // The default t-SNE subset is the 10,000 most frequent words (here: all 76).
+    QCOMPARE(w.findChild<QSpinBox *>("topN")->value(), 10000);
+    QSignalSpy frames(&w, &MainWindow::tsneFrameShown);
+    QSignalSpy done(&w, &MainWindow::projectionFinished);
+    w.findChild<QPushButton *>("run")->click();
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().at(0).toBool(), true);
+    QVERIFY2(frames.size() >= 3, "the layout should animate: several frames per run");
+    QCOMPARE(frames.last().at(0).toInt(), 300);
+    QCOMPARE(w.projection().coords.rows(), 76);
+    QCOMPARE(w.projection().coords.cols(), 2);
+    QCOMPARE(w.view()->pointCount(), 76);
+    QVERIFY(w.findChild<QLabel *>("tsneStatus")->text().contains("KL divergence"));
+    // Same seed, same layout: run again and compare.
+    const RowMatrix first = w.projection().coords;
+    done.clear();
+    w.findChild<QPushButton *>("run")->click();
+    QVERIFY(done.wait(60000));
+    // Same seed and thread count: the same layout, bit for bit.
+    QVERIFY(first == w.projection().coords);
+    QVERIFY(w.writeLayout(m_dir.filePath("tsne.tsv")));
+}
+
+void TstMainWindow::tsnePauseResumeStopRestart()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndProject(w, QStringLiteral(EMBEX_FIXTURES "/vectors/word2vec_pre_kv_c")));
+    chooseTsne(w, 5000);
+    QSignalSpy frames(&w, &MainWindow::tsneFrameShown);
+    QSignalSpy done(&w, &MainWindow::projectionFinished);
+    w.findChild<QPushButton *>("run")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!frames.isEmpty() && frames.last().at(0).toInt() > 0, 30000);
+    auto *pause = w.findChild<QPushButton *>("pause");
+    QVERIFY(pause->isEnabled());
+    pause->click(); // pause
+    QTest::qWait(300);
+    const qsizetype afterPause = frames.size();
+    QTest::qWait(600);
+    QVERIFY2(frames.size() <= afterPause + 1, "paused runs stop producing frames");
+    const int pausedAt = frames.last().at(0).toInt();
+    pause->click(); // resume
+    QTRY_VERIFY_WITH_TIMEOUT(frames.last().at(0).toInt() > pausedAt, 30000);
+    // A parameter change restarts the run from iteration 0.
+    const quint64 run = w.tsneRunner()->currentRun();
+    w.findChild<QSpinBox *>("seed")->setValue(7);
+    QCOMPARE(w.tsneRunner()->currentRun(), run + 1);
+    QTRY_VERIFY_WITH_TIMEOUT(w.tsneRunner()->isRunning(), 5000);
+    // Stop.
+    w.findChild<QPushButton *>("stop")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 30000);
+    QCOMPARE(done.last().at(0).toBool(), false);
+    QCOMPARE(done.last().at(1).toString(), QString("stopped"));
+    QVERIFY(!w.tsneRunner()->isRunning());
+}
+
+void TstMainWindow::closingMidRunDoesNotHang()
+{
+    auto *w = new MainWindow;
+    w->show();
+    QVERIFY(openAndProject(*w, QStringLiteral(EMBEX_FIXTURES "/vectors/word2vec_pre_kv_c")));
+    chooseTsne(*w, 5000);
+    QSignalSpy frames(w, &MainWindow::tsneFrameShown);
+    w->findChild<QPushButton *>("run")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(frames.size() >= 2, 30000);
+    QElapsedTimer t;
+    t.start();
+    w->close();
+    delete w;
+    QVERIFY(t.elapsed() < 10000);
+}
+
+void TstMainWindow::projectionHonestyColours()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndProject(w, QStringLiteral(EMBEX_FIXTURES "/vectors/word2vec_pre_kv_c")));
+    QSignalSpy ready(&w, &MainWindow::honestyReady);
+    auto *color = w.findChild<QComboBox *>("colorBy");
+    color->setCurrentIndex(color->findData("knn"));
+    QVERIFY(ready.wait(60000));
+    const double mean = ready.first().at(0).toDouble();
+    QVERIFY(mean >= 0.0 && mean <= 1.0);
+    QCOMPARE(w.honesty().size(), std::size_t(1750));
+    for (float v : w.honesty())
+        QVERIFY(v >= 0.0f && v <= 1.0f);
 }
 
 void TstMainWindow::noOpenGLPathStillWorks()

@@ -1,6 +1,7 @@
 #include "cli/Commands.h"
 
 #include "cli/Args.h"
+#include "cli/CliSupport.h"
 #include "cli/Json.h"
 #include "io/Formats.h"
 #include "search/Analogy.h"
@@ -16,70 +17,6 @@
 namespace embex::cli {
 
 namespace {
-
-/// Progress on stderr, only when it is a terminal (scripts get clean output).
-class StderrProgress : public Progress
-{
-public:
-    StderrProgress() : m_tty(::isatty(2) != 0) {}
-    ~StderrProgress() override
-    {
-        if (m_shown)
-            std::fputs("\r\033[K", stderr);
-    }
-    void report(double fraction, std::string_view stage) override
-    {
-        if (!m_tty)
-            return;
-        int pct = int(fraction * 100.0);
-        if (pct == m_last)
-            return;
-        m_last = pct;
-        m_shown = true;
-        std::fprintf(stderr, "\r%.*s %d%%", int(stage.size()), stage.data(), pct);
-        std::fflush(stderr);
-    }
-
-private:
-    bool m_tty;
-    bool m_shown = false;
-    int m_last = -1;
-};
-
-const std::set<std::string> kLoadOptions = {"--format", "--metadata", "--words", "--threads"};
-
-std::set<std::string> withLoadOptions(std::set<std::string> s)
-{
-    s.insert(kLoadOptions.begin(), kLoadOptions.end());
-    return s;
-}
-
-LoadOptions loadOptionsFrom(const Args &a)
-{
-    LoadOptions o;
-    if (auto f = a.value("--format")) {
-        auto parsed = parseFormatName(*f);
-        if (!parsed)
-            throw UsageError("unknown format '" + *f +
-                             "' (word2vec, word2vec-bin, glove, vec, fasttext-bin, tsv, npy, "
-                             "embex)");
-        o.format = *parsed;
-    }
-    o.metadataPath = a.value("--metadata", "");
-    o.wordsPath = a.value("--words", "");
-    o.threads = unsigned(a.integer("--threads", defaultThreads(), 1, 256));
-    return o;
-}
-
-EmbeddingSetPtr loadFile(const std::string &path, const Args &a, bool printWarnings)
-{
-    StderrProgress progress;
-    auto set = load(path, loadOptionsFrom(a), progress);
-    if (printWarnings && !a.flag("--quiet"))
-        for (const auto &w : set->warnings())
-            std::cerr << "warning: " << path << ": " << w << "\n";
-    return set;
-}
 
 /// Resolves a query word; error message suggests a differently-cased match.
 WordId requireWord(const EmbeddingSet &set, const std::string &path, const std::string &word)
@@ -212,7 +149,7 @@ int runNeighbors(const std::vector<std::string> &argv)
 
     std::unique_ptr<NeighborIndex> index;
     if (indexKind == "hnsw") {
-        StderrProgress progress;
+        TerminalProgress progress;
         index = std::make_unique<HnswIndex>(set, HnswIndex::Options{}, progress);
     } else {
         index = std::make_unique<ExactIndex>(set);
@@ -324,7 +261,7 @@ int runConvert(const std::vector<std::string> &argv)
         so.float16 = true;
     }
     auto set = loadFile(in, a, true);
-    StderrProgress progress;
+    TerminalProgress progress;
     save(*set, out, so, progress);
     if (!a.flag("--quiet"))
         std::cerr << "wrote " << set->size() << " words x " << set->dim() << " to " << out << "\n";

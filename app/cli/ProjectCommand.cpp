@@ -1,5 +1,6 @@
 // embex-cli project: PCA or t-SNE coordinates of the first N words, with how faithful they are.
 #include "cli/Args.h"
+#include "cli/CliSupport.h"
 #include "cli/Commands.h"
 #include "cli/Json.h"
 #include "io/Formats.h"
@@ -36,39 +37,6 @@ constexpr std::size_t kTsneDefaultLimit = 10000;
 constexpr std::size_t kQualityK = 10;
 constexpr std::size_t kQualityMaxN = 100000;
 
-/// Progress on stderr, only when it is a terminal (scripts get clean output).
-class TerminalProgress : public Progress
-{
-public:
-    TerminalProgress() : m_tty(::isatty(2) != 0) {}
-    ~TerminalProgress() override { clear(); }
-    void report(double fraction, std::string_view stage) override
-    {
-        if (!m_tty)
-            return;
-        const int pct = int(fraction * 100.0);
-        if (pct == m_last && stage == m_stage)
-            return;
-        m_last = pct;
-        m_stage = stage;
-        m_shown = true;
-        std::fprintf(stderr, "\r\033[K%.*s %d%%", int(stage.size()), stage.data(), pct);
-        std::fflush(stderr);
-    }
-    void clear()
-    {
-        if (m_shown)
-            std::fputs("\r\033[K", stderr);
-        m_shown = false;
-    }
-
-private:
-    bool m_tty;
-    bool m_shown = false;
-    int m_last = -1;
-    std::string m_stage;
-};
-
 double seconds(std::chrono::steady_clock::time_point since)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -85,23 +53,6 @@ std::optional<double> positiveNumber(const Args &a, const std::string &name)
     if (r.ec != std::errc() || r.ptr != v->data() + v->size() || !std::isfinite(out) || out <= 0)
         throw UsageError("option " + name + " must be a number > 0, got '" + *v + "'");
     return out;
-}
-
-LoadOptions loadOptionsFrom(const Args &a)
-{
-    LoadOptions o;
-    if (auto f = a.value("--format")) {
-        auto parsed = parseFormatName(*f);
-        if (!parsed)
-            throw UsageError("unknown format '" + *f +
-                             "' (word2vec, word2vec-bin, glove, vec, fasttext-bin, tsv, npy, "
-                             "embex)");
-        o.format = *parsed;
-    }
-    o.metadataPath = a.value("--metadata", "");
-    o.wordsPath = a.value("--words", "");
-    o.threads = unsigned(a.integer("--threads", defaultThreads(), 1, 256));
-    return o;
 }
 
 /// printf into a std::string (one summary line).
@@ -143,8 +94,8 @@ std::string coordinateLines(const EmbeddingSet &set, const RowMatrix &layout)
 int runProject(const std::vector<std::string> &argv)
 {
     Args a(argv,
-           {"--method", "--dims", "--limit", "--seed", "--perplexity", "--iterations", "--distance",
-            "-o", "--format", "--metadata", "--words", "--threads"},
+           withLoadOptions({"--method", "--dims", "--limit", "--seed", "--perplexity",
+                            "--iterations", "--distance", "-o"}),
            {"--json", "--quiet", "--no-quality"});
     a.expectPositionals(1, 1, kProjectUsage);
     const std::string &path = a.positionals()[0];

@@ -4,56 +4,8 @@
 #include "project/Quality.h"
 #include "project/QualityDistance.h"
 
-// hnswlib 0.6 is header-only and not warning-clean. Its headers define four non-inline
-// functions (hnswlib.h) and five global function pointers (space_ip.h, space_l2.h) that every
-// other translation unit including them defines too; they are renamed here so the units link
-// together. See HnswIndex.cpp for the ASan note.
-#if defined(__SANITIZE_ADDRESS__)
-#define EMBEX_HNSW_PLAIN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EMBEX_HNSW_PLAIN 1
-#endif
-#endif
-#ifdef EMBEX_HNSW_PLAIN
-#define NO_MANUAL_VECTORIZATION
-#endif
-#if defined(__SSE__) && !defined(_MSC_VER)
-#include <cpuid.h>
-#include <x86intrin.h>
-#endif
-#define cpuid embexQualityHnswCpuid
-#define xgetbv embexQualityHnswXgetbv
-#define AVXCapable embexQualityHnswAvxCapable
-#define AVX512Capable embexQualityHnswAvx512Capable
-#define InnerProductSIMD16Ext embexQualityInnerProductSIMD16Ext
-#define InnerProductSIMD4Ext embexQualityInnerProductSIMD4Ext
-#define InnerProductDistanceSIMD16Ext embexQualityInnerProductDistanceSIMD16Ext
-#define InnerProductDistanceSIMD4Ext embexQualityInnerProductDistanceSIMD4Ext
-#define L2SqrSIMD16Ext embexQualityL2SqrSIMD16Ext
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#pragma GCC diagnostic ignored "-Wunused-variable"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <hnswlib/hnswlib.h>
-#pragma GCC diagnostic pop
-#undef cpuid
-#undef xgetbv
-#undef AVXCapable
-#undef AVX512Capable
-#undef InnerProductSIMD16Ext
-#undef InnerProductSIMD4Ext
-#undef InnerProductDistanceSIMD16Ext
-#undef InnerProductDistanceSIMD4Ext
-#undef L2SqrSIMD16Ext
+#define EMBEX_HNSW_UNIT embexQuality
+#include "search/Hnswlib.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,56 +1,8 @@
 // k nearest neighbours for t-SNE's affinities: exact blocked GEMM or hnswlib.
 #include "project/TsneAffinities.h"
 
-// hnswlib 0.6 is header-only and not warning-clean. Its hnswlib.h defines four non-inline
-// functions (cpuid, xgetbv, AVXCapable, AVX512Capable) that search/HnswIndex.cpp defines too;
-// they are renamed here so the two translation units link together. See HnswIndex.cpp for the
-// ASan note.
-#if defined(__SANITIZE_ADDRESS__)
-#define EMBEX_HNSW_PLAIN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EMBEX_HNSW_PLAIN 1
-#endif
-#endif
-#ifdef EMBEX_HNSW_PLAIN
-#define NO_MANUAL_VECTORIZATION
-#endif
-#if defined(__SSE__) && !defined(_MSC_VER)
-#include <cpuid.h>
-#include <x86intrin.h>
-#endif
-#define cpuid embexTsneHnswCpuid
-#define xgetbv embexTsneHnswXgetbv
-#define AVXCapable embexTsneHnswAvxCapable
-#define AVX512Capable embexTsneHnswAvx512Capable
-#define InnerProductSIMD16Ext embexTsneInnerProductSIMD16Ext
-#define InnerProductSIMD4Ext embexTsneInnerProductSIMD4Ext
-#define InnerProductDistanceSIMD16Ext embexTsneInnerProductDistanceSIMD16Ext
-#define InnerProductDistanceSIMD4Ext embexTsneInnerProductDistanceSIMD4Ext
-#define L2SqrSIMD16Ext embexTsneL2SqrSIMD16Ext
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#pragma GCC diagnostic ignored "-Wunused-variable"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <hnswlib/hnswlib.h>
-#pragma GCC diagnostic pop
-#undef cpuid
-#undef xgetbv
-#undef AVXCapable
-#undef AVX512Capable
-#undef InnerProductSIMD16Ext
-#undef InnerProductSIMD4Ext
-#undef InnerProductDistanceSIMD16Ext
-#undef InnerProductDistanceSIMD4Ext
-#undef L2SqrSIMD16Ext
+#define EMBEX_HNSW_UNIT embexTsne
+#include "search/Hnswlib.h"
 
 #include <algorithm>
 #include <atomic>

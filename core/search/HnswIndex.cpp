@@ -2,34 +2,8 @@
 
 #include "search/TopKScan.h"
 
-// hnswlib 0.6 is header-only and not warning-clean; it also defines non-inline functions in its
-// headers, so it must be included by this translation unit only.
-#if defined(__SANITIZE_ADDRESS__)
-#define EMBEX_HNSW_PLAIN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EMBEX_HNSW_PLAIN 1
-#endif
-#endif
-#ifdef EMBEX_HNSW_PLAIN
-// Its SSE prefetches read one id past the end of a neighbour list (harmless, the bytes are
-// only prefetched, but AddressSanitizer stops there): ASan builds use its plain code.
-#define NO_MANUAL_VECTORIZATION
-#endif
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#pragma GCC diagnostic ignored "-Wunused-variable"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <hnswlib/hnswlib.h>
-#pragma GCC diagnostic pop
+#define EMBEX_HNSW_UNIT embexSearch
+#include "search/Hnswlib.h"
 
 #include <algorithm>
 #include <atomic>

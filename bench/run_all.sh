@@ -28,3 +28,11 @@ for i in 1 2 3; do
     xvfb-run -a -s "-screen 0 1920x1080x24" $BIN/embex --benchmark-render "$GLOVE" --frames 200 \
         2>/dev/null | grep frame_ms
 done
+
+echo "== t-SNE, first N words, side by side with scikit-learn"
+cmake --build build --target bench_tsne >/dev/null
+for n in 10000 20000; do
+    $BIN/bench_tsne "$GLOVE" $n /tmp/embex_tsne_$n.tsv
+    /usr/bin/python3 bench/tsne_sklearn.py "$GLOVE" $n /tmp/embex_tsne_$n.tsv
+done
+$BIN/bench_tsne "$GLOVE" 100000 /tmp/embex_tsne_100000.tsv

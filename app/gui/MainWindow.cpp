@@ -297,7 +297,6 @@ void MainWindow::cancelLoad()
 
 void MainWindow::onLoaded()
 {
-
     m_dataDock->setLoading(false);
     LoadedSet loaded;
     try {
@@ -376,7 +375,6 @@ void MainWindow::project()
 
 void MainWindow::onProjected()
 {
-
     m_projectionDock->setBusy(false);
     ProjectionResult result;
     try {

@@ -1,6 +1,5 @@
 #include "gui/TsneRunner.h"
 
-#include "project/Pca.h"
 #include "project/Tsne.h"
 
 #include <QMetaObject>
@@ -131,16 +130,15 @@ void TsneRunner::work(quint64 run, EmbeddingSetPtr set, SubsetOptions subset, Ts
             first.labels.append(QString::fromStdString(set->word(id)));
         // A PCA preview straight away, so the first frame appears long before the
         // neighbour search and affinities are done.
-        PcaOptions po;
-        po.components = std::size_t(options.dims);
-        po.normalizeRows = options.distance == TsneDistance::Cosine;
-        po.threads = options.threads;
-        RowMatrix preview = pca(*set, first.ids, po).coords;
-        if (preview.cols() < options.dims) { // fewer input dimensions than layout dimensions
-            RowMatrix padded = RowMatrix::Zero(preview.rows(), options.dims);
-            padded.leftCols(preview.cols()) = preview;
-            preview = padded;
-        }
+        // The run's own starting layout (core's tsneInitialLayout, a scaled PCA), shown
+        // straight away: the first frame appears long before the neighbour search and the
+        // affinities are done, and the animation starts exactly where the optimiser does.
+        RowMatrix rows(Eigen::Index(first.ids.size()), Eigen::Index(set->dim()));
+        for (std::size_t i = 0; i < first.ids.size(); ++i)
+            rows.row(Eigen::Index(i)) = set->matrix().row(Eigen::Index(first.ids[i]));
+        const RowMatrix preview =
+            tsneInitialLayout(ConstRowMap(rows.data(), rows.rows(), rows.cols()), options)
+                .cast<float>();
         first.coords = flatten(preview);
         const std::vector<WordId> ids = first.ids;
         post(std::move(first));

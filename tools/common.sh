@@ -9,6 +9,7 @@ EMBEX_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6svg6-dev libgl-dev
     libeigen3-dev libhnswlib-dev libfasttext-dev zlib1g-dev
     xvfb xauth libgl1-mesa-dri clang-format
+    clang-14 libclang-rt-14-dev
 )
 
 embex_install_packages() {

@@ -11,5 +11,7 @@ int runNeighbors(const std::vector<std::string> &args);
 int runAnalogy(const std::vector<std::string> &args);
 int runConvert(const std::vector<std::string> &args);
 int runProject(const std::vector<std::string> &args);
+int runEval(const std::vector<std::string> &args);
+int runTrain(const std::vector<std::string> &args);
 
 } // namespace embex::cli

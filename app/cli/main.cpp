@@ -27,6 +27,18 @@ const char *kUsage =
     "          [--no-quality]                     word<TAB>x<TAB>y[<TAB>z] for the first N\n"
     "                                             words (default: all for pca, 10000 for\n"
     "                                             tsne); stderr: time, KL, kNN preservation\n"
+    "  train CORPUS --model skipgram|cbow|glove|fasttext|fasttext-cbow -o OUT [--dim 100]\n"
+    "          [--window W] [--epochs E] [--min-count 5] [--negative 5] [--hs] [--threads T]\n"
+    "          [--seed S] [--json]               train vectors on a text corpus (plain or .gz;\n"
+    "                                             'brown' = the shipped Brown corpus); see\n"
+    "                                             'embex-cli train --help' for all options\n"
+    "  eval FILE [--analogies F]... [--similarity F]... [--restrict 300000]\n"
+    "          [--method add|mul] [--case-sensitive] [--json]\n"
+    "                                             analogy accuracy per section and word-\n"
+    "                                             similarity Pearson/Spearman, as gensim's\n"
+    "                                             evaluate_word_analogies/_pairs (default:\n"
+    "                                             the shipped questions-words, WordSim-353,\n"
+    "                                             SimLex-999)\n"
     "\n"
     "options for reading: --format FORMAT (skip detection), --metadata FILE (TSV),\n"
     "  --words FILE (NPY), --threads N; --quiet hides warnings.\n"
@@ -59,6 +71,10 @@ int main(int argc, char **argv)
             return embex::cli::runConvert(args);
         if (cmd == "project")
             return embex::cli::runProject(args);
+        if (cmd == "eval")
+            return embex::cli::runEval(args);
+        if (cmd == "train")
+            return embex::cli::runTrain(args);
         std::cerr << "embex-cli: unknown command '" << cmd << "'\n" << kUsage;
         return 2;
     } catch (const embex::cli::UsageError &e) {

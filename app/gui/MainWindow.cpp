@@ -2,8 +2,10 @@
 
 #include "gui/ColorScheme.h"
 #include "gui/DataDock.h"
+#include "gui/EvalDialog.h"
 #include "gui/ProjectionDock.h"
 #include "gui/SearchDock.h"
+#include "gui/TrainLab.h"
 #include "gui/TsneRunner.h"
 #include "project/Quality.h"
 #include "render/ScatterView.h"
@@ -238,6 +240,12 @@ void MainWindow::createMenus()
     view->addAction(m_projectionDock->toggleViewAction());
     view->addAction(m_searchDock->toggleViewAction());
 
+    auto *train = menuBar()->addMenu(tr("&Train"));
+    train->addAction(tr("Training &lab..."), this, &MainWindow::showTrainLab)
+        ->setObjectName("trainLabAction");
+    train->addAction(tr("&Evaluate vectors..."), this, &MainWindow::showEvaluation)
+        ->setObjectName("evaluateAction");
+
     auto *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Embex"), this, &MainWindow::about);
 }
@@ -285,9 +293,72 @@ void MainWindow::openFile(const QString &path)
     if (m_loadWatcher.isRunning())
         cancelAndWait(m_loadWatcher);
     m_loadingPath = path;
+    m_loadingInMemory = false;
     m_dataDock->setLoading(true, path);
     statusBar()->showMessage(tr("Loading %1...").arg(QFileInfo(path).fileName()));
     m_loadWatcher.setFuture(startLoad(path));
+}
+
+void MainWindow::adoptSet(EmbeddingSetPtr set, const QString &name)
+{
+    if (!set)
+        return;
+    if (m_loadWatcher.isRunning())
+        cancelAndWait(m_loadWatcher);
+    m_loadingPath = name;
+    m_loadingInMemory = true;
+    m_dataDock->setLoading(true, name);
+    statusBar()->showMessage(tr("Indexing %1...").arg(name));
+    // The same result a file load gives (see startLoad), built off the UI thread, so that
+    // onLoaded shows both alike.
+    m_loadWatcher.setFuture(QtConcurrent::run(
+        [](QPromise<LoadedSet> &promise, EmbeddingSetPtr s) {
+            LoadedSet out;
+            out.set = std::move(s);
+            out.index = std::make_shared<const ExactIndex>(out.set);
+            out.words.reserve(qsizetype(out.set->size()));
+            for (const auto &w : out.set->words())
+                out.words.append(QString::fromStdString(w));
+            if (promise.isCanceled())
+                return;
+            out.sortedWords = out.words;
+            std::sort(out.sortedWords.begin(), out.sortedWords.end(),
+                      [](const QString &a, const QString &b) {
+                          return a.compare(b, Qt::CaseInsensitive) < 0;
+                      });
+            promise.addResult(std::move(out));
+        },
+        std::move(set)));
+}
+
+void MainWindow::showTrainLab()
+{
+    if (!m_trainLab) {
+        m_trainLab = new TrainLab(this);
+        connect(m_trainLab, &TrainLab::openInExplorer, this,
+                [this](EmbeddingSetPtr set, const QString &name) {
+                    adoptSet(std::move(set), name);
+                    raise();
+                    activateWindow();
+                });
+    }
+    m_trainLab->show();
+    m_trainLab->raise();
+    m_trainLab->activateWindow();
+}
+
+void MainWindow::showEvaluation()
+{
+    if (!m_set) {
+        showError(tr("Evaluate vectors"), tr("Open or train a set of vectors first."));
+        return;
+    }
+    // One dialog per set; it is deleted when closed (its destructor cancels a running job).
+    auto *dialog = new EvalDialog(m_set, QFileInfo(m_path).fileName(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName("evalDialog");
+    dialog->show();
+    dialog->startDefault();
 }
 
 void MainWindow::cancelLoad()
@@ -315,6 +386,8 @@ void MainWindow::onLoaded()
     m_set = loaded.set;
     m_words = loaded.words;
     m_path = m_loadingPath;
+    m_inMemory = m_loadingInMemory;
+    const QString shownName = m_inMemory ? m_path : QFileInfo(m_path).fileName();
     m_index = loaded.index;
     m_hits.clear();
     m_selected.reset();
@@ -323,8 +396,9 @@ void MainWindow::onLoaded()
     m_searchDock->setVocabulary(loaded.sortedWords);
 
     QString summary = tr("<b>%1</b><br>format: %2<br>words: %3<br>dimensions: %4")
-                          .arg(QFileInfo(m_path).fileName().toHtmlEscaped(),
-                               QString::fromStdString(m_set->sourceFormat()))
+                          .arg(shownName.toHtmlEscaped(),
+                               m_inMemory ? tr("trained in Embex")
+                                          : QString::fromStdString(m_set->sourceFormat()))
                           .arg(m_set->size())
                           .arg(m_set->dim());
     if (m_set->oov())
@@ -336,8 +410,8 @@ void MainWindow::onLoaded()
     for (const auto &c : m_set->metadata())
         columns << QString::fromStdString(c.name);
     m_projectionDock->setMetadataColumns(columns);
-    setWindowTitle(tr("Embex — %1").arg(QFileInfo(m_path).fileName()));
-    if (m_path != defaultSetPath())
+    setWindowTitle(tr("Embex — %1").arg(shownName));
+    if (!m_inMemory && m_path != defaultSetPath())
         addRecent(m_path);
     statusBar()->showMessage(tr("Loaded %1 words").arg(m_set->size()), 3000);
     emit loadFinished(true, {});
@@ -828,6 +902,8 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_trainLab)
+        m_trainLab->close();
     m_tsne->stop();
     m_loadWatcher.cancel();
     m_projWatcher.cancel();

@@ -18,6 +18,7 @@ namespace embex::gui {
 class DataDock;
 class ProjectionDock;
 class SearchDock;
+class TrainLab;
 class TsneRunner;
 struct TsneFrame;
 
@@ -55,6 +56,10 @@ public slots:
     bool selectWord(const QString &word);
     void clearSelection();
     void fitView();
+    /// Shows a set that is already in memory (a trained one) exactly as a loaded file:
+    /// indexed in the background, then laid out; loadFinished() follows. `name` stands in for
+    /// the file name (title, summary); it is not added to the recent files.
+    void adoptSet(embex::EmbeddingSetPtr set, const QString &name);
 
 signals:
     /// A load ended: ok, or failed/cancelled with a one-line message.
@@ -93,6 +98,9 @@ private:
     void exportSvg();
     void exportLayout();
     void about();
+    void showTrainLab();
+    /// Train ▸ Evaluate vectors: analogy and word-similarity scores of the current set.
+    void showEvaluation();
 
     render::ScatterView *m_view = nullptr;
     QLabel *m_noGl = nullptr;
@@ -107,6 +115,8 @@ private:
     QFutureWatcher<std::vector<float>> m_honestyWatcher;
     std::vector<float> m_honesty;
     QString m_loadingPath, m_path;
+    bool m_loadingInMemory = false, m_inMemory = false; // adoptSet: no file behind the set
+    TrainLab *m_trainLab = nullptr;
     EmbeddingSetPtr m_set;
     QStringList m_words;
     std::shared_ptr<const ExactIndex> m_index;

@@ -1,5 +1,6 @@
 // embex-cli as a user runs it: exit codes, one-line errors, JSON output checked against the
 // in-process core, conversions that round-trip every value.
+#include "eval/Evaluation.h"
 #include "io/Formats.h"
 #include "project/Pca.h"
 #include "search/Analogy.h"
@@ -86,6 +87,17 @@ private slots:
     void projectWordsWithTabs();
     void projectErrors_data();
     void projectErrors();
+    void evalMatchesCore();
+    void evalDefaultFilesAndText();
+    void evalErrors_data();
+    void evalErrors();
+    void evalNothingInVocabulary();
+    void trainWritesLoadableVectors_data();
+    void trainWritesLoadableVectors();
+    void trainDeterministicWithOneThread();
+    void trainErrors_data();
+    void trainErrors();
+    void trainShippedBrown();
 
 private:
     QTemporaryDir m_dir;
@@ -603,6 +615,331 @@ void TstCli::projectErrors()
     QVERIFY2(QString(r.err).contains(message), r.err.constData());
     QCOMPARE(r.err.count('\n'), 1);
     QVERIFY(r.out.isEmpty());
+}
+
+namespace {
+
+QString evalFixture(const char *name)
+{
+    return QStringLiteral(EMBEX_FIXTURES "/eval/") + QString::fromUtf8(name);
+}
+
+const QString kDefaultSet =
+    QStringLiteral(EMBEX_FIXTURES "/../../resources/default-glove-50k.embex.gz");
+
+} // namespace
+
+void TstCli::evalMatchesCore()
+{
+    // The shipped set, the first 5,000 words (quick), 3CosMul, two similarity files.
+    Run r = runCli({"eval", kDefaultSet, "--analogies", evalFixture("questions-words.txt"),
+                    "--similarity", evalFixture("wordsim353.tsv"),
+                    "--similarity=" + evalFixture("simlex999.txt"), "--restrict", "5000",
+                    "--method", "mul", "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject o = parseJson(r.out);
+    QCOMPARE(o["restrict_vocab"].toInt(), 5000);
+    QCOMPARE(o["method"].toString(), QString("mul"));
+
+    auto set = load(kDefaultSet.toStdString());
+    EvalOptions options;
+    options.restrictVocab = 5000;
+    options.method = AnalogyMethod::Mul;
+    const AnalogyResult expected = evaluateAnalogies(
+        *set, readAnalogyFile(evalFixture("questions-words.txt").toStdString()), options);
+    const QJsonArray analogies = o["analogies"].toArray();
+    QCOMPARE(analogies.size(), 1);
+    const QJsonObject a = analogies[0].toObject();
+    QCOMPARE(a["questions"].toInteger(), qint64(expected.questions));
+    QCOMPARE(a["correct"].toInteger(), qint64(expected.total.correct));
+    QCOMPARE(a["incorrect"].toInteger(), qint64(expected.total.incorrect));
+    QCOMPARE(a["oov"].toInteger(), qint64(expected.total.outOfVocabulary));
+    QCOMPARE(a["oov_ratio"].toDouble(), expected.oovPercent());
+    const QJsonArray sections = a["sections"].toArray();
+    QCOMPARE(sections.size(), qsizetype(expected.sections.size()));
+    for (qsizetype i = 0; i < sections.size(); ++i) {
+        const QJsonObject s = sections[i].toObject();
+        const auto &e = expected.sections[std::size_t(i)];
+        QCOMPARE(s["name"].toString(), QString::fromStdString(e.name));
+        QCOMPARE(s["correct"].toInteger(), qint64(e.correct));
+        QCOMPARE(s["incorrect"].toInteger(), qint64(e.incorrect));
+        QCOMPARE(s["accuracy"].toDouble(), e.accuracy());
+    }
+
+    const QJsonArray pairs = o["similarity"].toArray();
+    QCOMPARE(pairs.size(), 2);
+    const char *names[] = {"wordsim353.tsv", "simlex999.txt"};
+    for (int i = 0; i < 2; ++i) {
+        const WordPairResult e =
+            evaluateWordPairs(*set, readWordPairFile(evalFixture(names[i]).toStdString()), options);
+        const QJsonObject p = pairs[i].toObject();
+        QVERIFY(p["file"].toString().endsWith(names[i]));
+        QCOMPARE(p["pairs"].toInteger(), qint64(e.pairs));
+        QCOMPARE(p["used"].toInteger(), qint64(e.used));
+        QCOMPARE(p["oov"].toInteger(), qint64(e.outOfVocabulary));
+        QCOMPARE(p["pearson"].toDouble(), *e.pearson);
+        QCOMPARE(p["spearman"].toDouble(), *e.spearman);
+    }
+}
+
+void TstCli::evalDefaultFilesAndText()
+{
+    // No test file named: the ones shipped in share/embex/eval beside bin/.
+    Run r = runCli({"eval", kDefaultSet, "--restrict", "2000", "--case-sensitive"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(r.out.startsWith("analogies: questions-words.txt (19544 questions, 3CosAdd, first "
+                             "2000 words)\n"));
+    QVERIFY(r.out.contains("  capital-common-countries "));
+    QVERIFY(r.out.contains("  Total accuracy "));
+    QVERIFY(r.out.contains("skipped (word not in vocabulary): "));
+    QVERIFY(r.out.contains("similarity: wordsim353.tsv: "));
+    QVERIFY(r.out.contains("similarity: simlex999.txt: "));
+    QVERIFY(r.out.indexOf("Total accuracy") < r.out.indexOf("similarity: wordsim353"));
+    QVERIFY(r.err.isEmpty());
+}
+
+void TstCli::evalErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
+    const QString glove = fixture("test_glove.txt");
+    QTest::newRow("analogy line") << QStringList{"eval", glove, "--analogies", "BAD"}
+                                  << QByteArray(": s\na b c d\na b c\n") << 1
+                                  << "bad-eval.txt:3: expected 4 words 'A B C D'";
+    QTest::newRow("pair line") << QStringList{"eval", glove, "--similarity", "BAD"}
+                               << QByteArray("# c\na\tb\tseven\n") << 1
+                               << "bad-eval.txt:2: score 'seven' is not a number";
+    QTest::newRow("missing file") << QStringList{"eval", glove, "--similarity", "nothing-here.tsv"}
+                                  << QByteArray() << 1 << "nothing-here.tsv";
+    QTest::newRow("no vector file")
+        << QStringList{"eval"} << QByteArray() << 2 << "usage: embex-cli eval FILE";
+    QTest::newRow("bad method") << QStringList{"eval", glove, "--method", "sub"} << QByteArray()
+                                << 2 << "--method must be add or mul";
+    QTest::newRow("bad restrict") << QStringList{"eval", glove, "--restrict", "0"} << QByteArray()
+                                  << 2 << "--restrict must be an integer";
+    QTest::newRow("analogies without value")
+        << QStringList{"eval", glove, "--analogies"} << QByteArray() << 2 << "needs a value";
+}
+
+void TstCli::evalErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, content);
+    QFETCH(int, code);
+    QFETCH(QString, message);
+    const QString bad = m_dir.filePath("bad-eval.txt");
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(content);
+    f.close();
+    args.replaceInStrings(QRegularExpression("^BAD$"), bad);
+    const Run r = runCli(args);
+    QCOMPARE(r.code, code);
+    QVERIFY2(QString(r.err).contains(message), r.err.constData());
+    QCOMPARE(r.err.count('\n'), code == 2 ? r.err.count('\n') : 1);
+    QVERIFY(r.out.isEmpty());
+}
+
+void TstCli::evalNothingInVocabulary()
+{
+    // Results are still printed (as null, not NaN), then one line per empty test, exit 1.
+    const QString pairs = m_dir.filePath("unknown-pairs.tsv");
+    QFile f(pairs);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("zzyzx\tqwerty\t3.5\nfoo-bar-baz\tquux\t1\n");
+    f.close();
+    Run r = runCli({"eval", fixture("test_glove.txt"), "--similarity", pairs, "--json"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("unknown-pairs.tsv: none of the 2 pairs has both words in the "
+                            "vocabulary"),
+             r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1);
+    const QJsonObject p = parseJson(r.out)["similarity"].toArray()[0].toObject();
+    QVERIFY(p["spearman"].isNull());
+    QCOMPARE(p["used"].toInt(), 0);
+    Run text = runCli({"eval", fixture("test_glove.txt"), "--similarity", pairs});
+    QCOMPARE(text.code, 1);
+    QVERIFY(text.out.contains("0 of 2 pairs used, OOV 100.0%, Pearson n/a, Spearman n/a"));
+    QVERIFY(!text.out.contains("nan"));
+}
+
+namespace {
+
+/// A corpus with two topics that never share a sentence: within-topic words should end closer
+/// than across-topic words after training.
+QString writePlantedCorpus(const QString &path)
+{
+    const char *a[] = {"apple", "pear", "plum", "fig", "grape", "melon"};
+    const char *b[] = {"car", "bus", "train", "truck", "bike", "tram"};
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    quint32 state = 12345;
+    auto next = [&] {
+        return (state = state * 1664525u + 1013904223u) >> 16;
+    };
+    for (int s = 0; s < 3000; ++s) {
+        const char **group = (s % 2) ? a : b;
+        QByteArray line;
+        for (int w = 0; w < 8; ++w) {
+            line += group[next() % 6];
+            line += w == 7 ? "\n" : " ";
+        }
+        f.write(line);
+    }
+    return path;
+}
+
+double cosine(const EmbeddingSet &set, const char *x, const char *y)
+{
+    auto i = set.find(x), j = set.find(y);
+    if (!i || !j)
+        return -2;
+    const auto &n = set.normalized();
+    return double(n.row(*i).dot(n.row(*j)));
+}
+
+} // namespace
+
+void TstCli::trainWritesLoadableVectors_data()
+{
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("output");
+    QTest::newRow("skipgram") << "skipgram"
+                              << "sg.embex";
+    QTest::newRow("cbow") << "cbow"
+                          << "cbow.txt";
+    QTest::newRow("glove") << "glove"
+                           << "glove.tsv";
+    QTest::newRow("fasttext bin") << "fasttext"
+                                  << "ft.bin";
+}
+
+void TstCli::trainWritesLoadableVectors()
+{
+    QFETCH(QString, model);
+    QFETCH(QString, output);
+    const QString corpus = writePlantedCorpus(m_dir.filePath("planted.txt"));
+    const QString out = m_dir.filePath(output);
+    Run r = runCli({"train", corpus, "--model", model, "--dim", "16", "--epochs", "5",
+                    "--min-count", "1", "--threads", "2", "-o", out, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject j = parseJson(r.out);
+    QCOMPARE(j["model"].toString(), model);
+    QCOMPARE(j["words"].toInt(), 12);
+    QCOMPARE(j["dim"].toInt(), 16);
+    QCOMPARE(j["corpus_tokens"].toInt(), 24000);
+    QVERIFY(j["seconds"].toDouble() > 0);
+    auto set = load(out.toStdString());
+    // A fastText model file also holds fastText's end-of-sentence token.
+    const bool fastTextModel = output.endsWith(".bin");
+    QCOMPARE(set->size(), std::size_t(fastTextModel ? 13 : 12));
+    if (fastTextModel)
+        QVERIFY(set->find("</s>"));
+    QCOMPARE(set->dim(), std::size_t(16));
+    for (float v : std::vector<float>(set->data(), set->data() + set->size() * set->dim()))
+        QVERIFY(std::isfinite(v));
+    const double within = (cosine(*set, "apple", "pear") + cosine(*set, "car", "bus")) / 2;
+    const double across = (cosine(*set, "apple", "car") + cosine(*set, "pear", "bus")) / 2;
+    QVERIFY2(within > across + 0.2,
+             qPrintable(QStringLiteral("within %1 across %2").arg(within).arg(across)));
+    if (output.endsWith(".tsv")) // the frequency column travels with TSV metadata
+        QVERIFY(set->metadataColumn("frequency"));
+}
+
+void TstCli::trainDeterministicWithOneThread()
+{
+    const QString corpus = writePlantedCorpus(m_dir.filePath("planted-det.txt"));
+    QByteArray files[2];
+    for (int i = 0; i < 2; ++i) {
+        const QString out = m_dir.filePath(QStringLiteral("det%1.txt").arg(i));
+        Run r = runCli({"train", corpus, "--model", "skipgram", "--dim", "8", "--epochs", "2",
+                        "--min-count", "1", "--threads", "1", "--seed", "7", "-o", out});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        files[i] = f.readAll();
+    }
+    QVERIFY(!files[0].isEmpty());
+    QCOMPARE(files[0], files[1]);
+}
+
+void TstCli::trainErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
+    const QString corpus = m_dir.filePath("tiny.txt");
+    QFile f(corpus);
+    if (f.open(QIODevice::WriteOnly))
+        f.write("the cat sat on the mat\n");
+    f.close();
+    const QString out = m_dir.filePath("o.embex");
+    QTest::newRow("no model") << QStringList{"train", corpus, "-o", out} << 2
+                              << "--model is required";
+    QTest::newRow("unknown model") << QStringList{"train", corpus, "--model", "bert", "-o", out}
+                                   << 2 << "unknown model 'bert'";
+    QTest::newRow("no output") << QStringList{"train", corpus, "--model", "cbow"} << 2
+                               << "-o OUT is required";
+    QTest::newRow("bad dim") << QStringList{"train", corpus, "--model", "cbow",
+                                            "--dim", "0",    "-o",      out}
+                             << 2 << "--dim";
+    QTest::newRow("unknown extension")
+        << QStringList{"train", corpus, "--model", "cbow", "-o", m_dir.filePath("o.xyz")} << 2
+        << "cannot tell the output format";
+    QTest::newRow("bin for word2vec model is word2vec-bin, float16 needs embex")
+        << QStringList{"train",    corpus, "--model", "cbow", "-o", m_dir.filePath("o.bin"),
+                       "--float16"}
+        << 2 << "--float16 needs --to embex";
+    QTest::newRow("fasttext model file from glove")
+        << QStringList{"train", corpus, "--model", "glove", "--to", "fasttext", "-o", out} << 2
+        << "fastText .bin model can only be written by --model fasttext";
+    QTest::newRow("no negatives, no hs")
+        << QStringList{"train", corpus, "--model", "skipgram", "--negative", "0", "-o", out} << 2
+        << "--negative 0 needs --hs";
+    QTest::newRow("missing corpus")
+        << QStringList{"train", m_dir.filePath("nope.txt"), "--model", "cbow", "-o", out} << 1
+        << "nope.txt";
+    QTest::newRow("corpus is a directory")
+        << QStringList{"train", m_dir.path(), "--model", "cbow", "-o", out} << 1 << m_dir.path();
+    QTest::newRow("nothing reaches min-count")
+        << QStringList{"train", corpus, "--model", "cbow", "-o", out} << 1
+        << "no word occurs 5 times or more (5 distinct words, most frequent 'the' 2 times); "
+           "lower min-count";
+    QTest::newRow("missing output folder")
+        << QStringList{"train",       corpus, "--model", "cbow",
+                       "--min-count", "1",    "-o",      m_dir.filePath("no/such/dir/o.embex")}
+        << 1 << "does not exist";
+}
+
+void TstCli::trainErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, message);
+    Run r = runCli(args);
+    QCOMPARE(r.code, code);
+    QVERIFY2(QString(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+    QVERIFY(!QFileInfo::exists(m_dir.filePath("o.embex")));
+}
+
+void TstCli::trainShippedBrown()
+{
+    // 'brown' names the corpus installed beside embex-cli (share/embex/brown.txt.gz).
+    const QString out = m_dir.filePath("brown.embex");
+    Run r = runCli({"train", "brown", "--model", "cbow", "--dim", "10", "--epochs", "1",
+                    "--max-vocab", "3000", "-o", out, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject j = parseJson(r.out);
+    QVERIFY(j["corpus"].toString().endsWith("share/embex/brown.txt.gz"));
+    QCOMPARE(j["words"].toInt(), 3000);
+    QVERIFY(j["corpus_tokens"].toInt() > 1000000);
+    auto set = load(out.toStdString());
+    QCOMPARE(set->word(0), std::string("the"));
+    QVERIFY(set->metadataColumn("frequency"));
 }
 
 QTEST_GUILESS_MAIN(TstCli)

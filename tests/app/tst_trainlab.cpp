@@ -1,0 +1,833 @@
+// The training lab as a user drives it (under xvfb-run, Mesa llvmpipe), with a deterministic
+// fake trainer injected into the runner: vectors move from random to two planted clusters.
+// Frames arrive and the view shows the watch words, the slider replays a stored frame, frames
+// stay aligned, neighbours follow training, Stop and closing are prompt, trainer errors become
+// messages, the result opens in the explorer and saves; one run with the real trainer.
+#include "gui/LineChart.h"
+#include "gui/MainWindow.h"
+#include "gui/NeighborModel.h"
+#include "gui/TrainLab.h"
+#include "gui/TrainSettings.h"
+#include "io/Formats.h"
+#include "project/Procrustes.h"
+#include "render/ScatterView.h"
+#include "train/TrainSupport.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTableView>
+#include <QtTest>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <set>
+#include <thread>
+
+using namespace embex;
+using embex::gui::TrainLab;
+using embex::gui::TrainRunner;
+
+namespace {
+
+// Two word groups that never share a sentence; the watch list is split between them.
+const QStringList kGroupA = {"king",  "queen",  "man",    "woman",
+                             "paris", "france", "london", "england"};
+const QStringList kGroupB = {"monday", "tuesday", "red", "blue", "one", "two", "dog", "cat"};
+
+bool inGroupA(const std::string &w)
+{
+    return kGroupA.contains(QString::fromStdString(w)) || (w.size() > 1 && w[0] == 'a');
+}
+
+/// Writes the planted corpus: lines of 8 words from one group (plus 20 fillers per group).
+QString writeCorpus(const QString &dir, int lines = 400)
+{
+    QStringList a = kGroupA, b = kGroupB;
+    for (int i = 0; i < 20; ++i) {
+        a << QStringLiteral("a%1").arg(i);
+        b << QStringLiteral("b%1").arg(i);
+    }
+    const QString path = dir + "/planted.txt";
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    std::mt19937 rng(3);
+    for (int l = 0; l < lines; ++l) {
+        const QStringList &g = l % 2 ? a : b;
+        QStringList words;
+        for (int k = 0; k < 8; ++k)
+            words << g[qsizetype(rng() % std::uint32_t(g.size()))];
+        f.write(words.join(' ').toUtf8() + "\n");
+    }
+    return path;
+}
+
+struct FakeConfig
+{
+    int steps = 40;
+    int sleepMs = 2;     ///< simulated work per step
+    int failAtStep = -1; ///< throw at this step
+    std::size_t dim = 16;
+    std::shared_ptr<std::atomic<int>> nativeSaves; ///< non-null: the result has saveNative
+    /// Non-empty: every word but this one moves to one common point (early word2vec, where
+    /// frequent words share a direction while a rare one keeps its random start).
+    std::string frozen;
+};
+
+/// A deterministic trainer: word vectors move linearly from random to one of two cluster
+/// centres (by group) with a little noise, reporting through core's TrainReporter as the real
+/// trainers do (statistics, snapshot schedule, cancellation).
+TrainRunner::TrainFunction fakeTrainer(FakeConfig c)
+{
+    return [c](const TrainingCorpus &corpus, const TrainOptions &o, TrainObserver &observer) {
+        const Vocabulary &v = corpus.vocabulary();
+        const std::size_t n = v.size(), d = c.dim;
+        std::mt19937 rng(std::uint32_t(o.seed));
+        std::normal_distribution<float> normal;
+        std::vector<float> start(n * d), goal(n * d), now(n * d);
+        std::vector<float> centreA(d), centreB(d);
+        for (std::size_t j = 0; j < d; ++j) {
+            centreA[j] = 2 * normal(rng);
+            centreB[j] = 2 * normal(rng);
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < d; ++j) {
+                start[i * d + j] = normal(rng);
+                const std::string &w = v.word(std::uint32_t(i));
+                const auto &centre = inGroupA(w) || !c.frozen.empty() ? centreA : centreB;
+                goal[i * d + j] = centre[j] + 0.2f * normal(rng);
+                if (w == c.frozen)
+                    goal[i * d + j] = start[i * d + j];
+            }
+        detail::TrainReporter reporter(o, observer, "training", 2);
+        for (int s = 0; s <= c.steps; ++s) {
+            const double t = double(s) / c.steps;
+            for (std::size_t k = 0; k < n * d; ++k)
+                now[k] = float((1 - t) * double(start[k]) + t * double(goal[k]));
+            for (int due; (due = reporter.snapshotDue(t)) >= 0;)
+                reporter.publishSnapshot(due,
+                                         detail::makeVectorSet(v, now.data(), d, o.snapshotWords));
+            reporter.update(t, 1 + (s * 2) / (c.steps + 1), std::uint64_t(s) * 1000,
+                            2.0 * (1.0 - t) + 0.1, 0.025 * (1 - t), true);
+            if (s == c.failAtStep)
+                throw std::runtime_error("Word2Vec: not implemented yet");
+            std::this_thread::sleep_for(std::chrono::milliseconds(c.sleepMs));
+        }
+        TrainResult r;
+        r.vectors = detail::makeVectorSet(v, now.data(), d, n);
+        if (c.nativeSaves)
+            r.saveNative = [calls = c.nativeSaves](const std::string &path) {
+                QFile f(QString::fromStdString(path));
+                if (!f.open(QIODevice::WriteOnly))
+                    throw std::runtime_error(path + ": cannot write");
+                f.write("native");
+                ++*calls;
+            };
+        reporter.finish(r);
+        return r;
+    };
+}
+
+/// Within-group over across-group mean distance of the 2-D points of a frame.
+double clusterRatio(const gui::TrainFrame &f)
+{
+    double within = 0, across = 0;
+    int nw = 0, na = 0;
+    const auto n = f.labels.size();
+    for (qsizetype i = 0; i < n; ++i)
+        for (qsizetype j = i + 1; j < n; ++j) {
+            const double dx = f.coords[2 * std::size_t(i)] - f.coords[2 * std::size_t(j)];
+            const double dy = f.coords[2 * std::size_t(i) + 1] - f.coords[2 * std::size_t(j) + 1];
+            const double dist = std::sqrt(dx * dx + dy * dy);
+            if (inGroupA(f.labels[i].toStdString()) == inGroupA(f.labels[j].toStdString())) {
+                within += dist;
+                ++nw;
+            } else {
+                across += dist;
+                ++na;
+            }
+        }
+    return (within / nw) / (across / na);
+}
+
+void configure(TrainLab &lab, const QString &corpus, int snapshots = 10, int topN = 20)
+{
+    lab.findChild<QLineEdit *>("corpus")->setText(corpus);
+    lab.findChild<QSpinBox *>("minCount")->setValue(1);
+    lab.findChild<QSpinBox *>("snapshots")->setValue(snapshots);
+    lab.findChild<QSpinBox *>("topN")->setValue(topN);
+}
+
+/// Starts a run and waits for it to end; returns the finished signal's arguments.
+QList<QVariant> runToEnd(TrainLab &lab, int timeoutMs = 30000)
+{
+    QSignalSpy done(&lab, &TrainLab::trainingFinished);
+    lab.findChild<QPushButton *>("startTraining")->click();
+    if (!done.wait(timeoutMs))
+        return {};
+    return done.first();
+}
+
+} // namespace
+
+class TstTrainLab : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init() { QSettings().clear(); }
+    void framesArriveAndShowWatchWords();
+    void framesAreAlignedAndNormalised();
+    void outliersStayOnTheRim();
+    void sliderReplaysStoredFrame();
+    void neighboursFollowTraining();
+    void clickSelectsWord();
+    void stopCancelsWithinASecond();
+    void closingWhileTrainingDoesNotHang();
+    void trainerErrorBecomesMessage();
+    void missingCorpusBecomesMessage();
+    void bigSnapshotsKeepOnlyTheLatest();
+    void saveWritesVectors();
+    void openInExplorerAdoptsSet();
+    void settingsPersistAndDefaultCorpus();
+    void lineChartScalesToData();
+    void missingWatchWordsAreListed();
+    void noOpenGLPathStillWorks();
+    void realTrainerEndToEnd_data();
+    void realTrainerEndToEnd();
+    void brownScreenshotOnRequest();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_corpus;
+};
+
+void TstTrainLab::initTestCase()
+{
+    qApp->setProperty("embexNoDialogs", true);
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+    m_corpus = writeCorpus(m_dir.path());
+    QVERIFY(!m_corpus.isEmpty());
+}
+
+void TstTrainLab::framesArriveAndShowWatchWords()
+{
+    TrainLab lab;
+    lab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&lab));
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus);
+    QSignalSpy shown(&lab, &TrainLab::frameShown);
+    const auto done = runToEnd(lab);
+    QVERIFY(!done.isEmpty());
+    QCOMPARE(done.at(0).toBool(), true);
+    // Snapshots 0 (random start) .. 10 (the end), every one shown live.
+    QCOMPARE(lab.frameCount(), 11);
+    QVERIFY(shown.size() >= 11);
+    for (int k = 0; k < 11; ++k)
+        QCOMPARE(lab.frame(k).index, k);
+    // All 16 classroom watch words are in the vocabulary and come first, then 20 others.
+    const auto &last = lab.frame(10);
+    QCOMPARE(last.watchCount, 16);
+    QCOMPARE(last.labels.mid(0, 16), gui::TrainSettings::defaultWatchWords());
+    QCOMPARE(last.labels.size(), 36);
+    QCOMPARE(std::set<QString>(last.labels.begin(), last.labels.end()).size(), std::size_t(36));
+    QCOMPARE(last.coords.size(), std::size_t(72));
+    QCOMPARE(last.rows.rows(), 36);
+    QVERIFY(last.missingWatch.isEmpty());
+    auto *view = lab.view();
+    QVERIFY2(view, "OpenGL 3.3 should be available under xvfb + llvmpipe");
+    QCOMPARE(view->pointCount(), 36);
+    QCOMPARE(lab.shownFrame(), 10);
+    QVERIFY(lab.shownCoords() == last.coords);
+    // From random to organised: the planted groups separate in the picture.
+    const double before = clusterRatio(lab.frame(0)), after = clusterRatio(last);
+    QVERIFY2(before > 0.8, qPrintable(QString::number(before)));
+    QVERIFY2(after < 0.3, qPrintable(QString::number(after)));
+    // Loss and throughput were plotted; the statistics line and the result are there.
+    auto *chart = lab.findChild<gui::LineChart *>("lossChart");
+    QVERIFY(chart->points(0).size() >= 10);
+    QVERIFY(chart->points(1).size() >= 10);
+    QVERIFY(lab.findChild<QLabel *>("trainStats")->text().contains("snapshot 10 / 10"));
+    QVERIFY(lab.findChild<QLabel *>("corpusInfo")->text().contains("400 sentences"));
+    QVERIFY(lab.result().vectors);
+    QCOMPARE(lab.result().vectors->size(), std::size_t(56));
+    QVERIFY(lab.findChild<QPushButton *>("openInExplorer")->isEnabled());
+    QVERIFY(lab.findChild<QPushButton *>("saveVectors")->isEnabled());
+    QVERIFY(lab.findChild<QPushButton *>("startTraining")->isEnabled());
+    QVERIFY(!lab.findChild<QPushButton *>("stopTraining")->isEnabled());
+    QCOMPARE(lab.resultName(), QString("skipgram on planted.txt (100d)"));
+}
+
+void TstTrainLab::framesAreAlignedAndNormalised()
+{
+    TrainLab lab;
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus, 20);
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    QCOMPARE(lab.frameCount(), 21);
+    for (int k = 0; k < lab.frameCount(); ++k) {
+        const auto &f = lab.frame(k);
+        const RowMatrix c =
+            Eigen::Map<const RowMatrix>(f.coords.data(), Eigen::Index(f.labels.size()), 2);
+        // Median radius 1, nothing beyond the rim.
+        std::vector<float> radius(std::size_t(c.rows()));
+        for (Eigen::Index i = 0; i < c.rows(); ++i)
+            radius[std::size_t(i)] = c.row(i).norm();
+        std::nth_element(radius.begin(), radius.begin() + c.rows() / 2, radius.end());
+        QVERIFY(std::abs(radius[std::size_t(c.rows() / 2)] - 1.0f) < 1e-4f);
+        QVERIFY(*std::max_element(radius.begin(), radius.end()) <= 3.125f + 1e-4f);
+        if (k == 0)
+            continue;
+        // Aligned: no further rotation or reflection brings it closer to the previous frame.
+        const auto &p = lab.frame(k - 1);
+        const RowMatrix prev =
+            Eigen::Map<const RowMatrix>(p.coords.data(), Eigen::Index(p.labels.size()), 2);
+        ProcrustesOptions po;
+        po.translate = false;
+        const auto fit = procrustes(ConstRowMap(c.data(), c.rows(), 2),
+                                    ConstRowMap(prev.data(), prev.rows(), 2), po);
+        QVERIFY2(
+            (fit.rotation - Eigen::Matrix2d::Identity()).norm() < 1e-3,
+            qPrintable(QStringLiteral("frame %1 is not aligned to frame %2").arg(k).arg(k - 1)));
+    }
+}
+
+void TstTrainLab::outliersStayOnTheRim()
+{
+    TrainLab lab;
+    FakeConfig c;
+    c.frozen = "cat";
+    lab.runner()->setTrainFunction(fakeTrainer(c));
+    configure(lab, m_corpus);
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    const auto &f = lab.frame(10);
+    const int cat = int(f.labels.indexOf("cat"));
+    QVERIFY(cat >= 0);
+    std::vector<float> radius;
+    for (qsizetype i = 0; i < f.labels.size(); ++i)
+        radius.push_back(
+            std::hypot(f.coords[2 * std::size_t(i)], f.coords[2 * std::size_t(i) + 1]));
+    // The one word left behind is far out, on the rim; the others keep the picture.
+    QVERIFY2(radius[std::size_t(cat)] >= 2.5f && radius[std::size_t(cat)] <= 3.125f + 1e-4f,
+             qPrintable(QString::number(radius[std::size_t(cat)])));
+    for (std::size_t i = 0; i < radius.size(); ++i)
+        if (int(i) != cat)
+            QVERIFY2(radius[i] < 2.5f, qPrintable(f.labels[qsizetype(i)]));
+}
+
+void TstTrainLab::sliderReplaysStoredFrame()
+{
+    TrainLab lab;
+    lab.resize(1300, 850);
+    lab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&lab));
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus);
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    auto *slider = lab.findChild<QSlider *>("snapshotSlider");
+    QVERIFY(slider->isEnabled());
+    QCOMPARE(slider->maximum(), 10);
+    QSignalSpy shown(&lab, &TrainLab::frameShown);
+    slider->setValue(3);
+    QCOMPARE(shown.size(), 1);
+    QCOMPARE(lab.shownFrame(), 3);
+    QVERIFY(lab.shownCoords() == lab.frame(3).coords);
+    QVERIFY(lab.shownCoords() != lab.frame(10).coords);
+    QVERIFY(lab.findChild<QLabel *>("trainStats")->text().contains("snapshot 3 / 10"));
+    QVERIFY(lab.findChild<QLabel *>("trainStats")->text().contains("epoch"));
+    auto *chart = lab.findChild<gui::LineChart *>("lossChart");
+    QVERIFY(chart->marker().has_value());
+    QCOMPARE(*chart->marker(), lab.frame(3).stats.fraction);
+    // Once the animation ends, every point is drawn where the stored frame puts it.
+    auto *view = lab.view();
+    QVERIFY(view);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->animating(), 5000);
+    const auto &coords = lab.frame(3).coords;
+    for (int i = 0; i < view->pointCount(); ++i) {
+        QPointF expected, drawn;
+        if (!view->camera().toScreen(
+                QVector3D(coords[2 * std::size_t(i)], coords[2 * std::size_t(i) + 1], 0),
+                &expected))
+            QFAIL("a point of the frame is off camera");
+        if (view->screenPosition(i, &drawn))
+            QVERIFY((expected - drawn).manhattanLength() < 1.0);
+    }
+    const QImage img = view->renderImage(QSize(640, 400));
+    QVERIFY(!img.isNull());
+}
+
+void TstTrainLab::neighboursFollowTraining()
+{
+    TrainLab lab;
+    lab.show();
+    FakeConfig c;
+    c.steps = 200; // long enough to select a word while training
+    lab.runner()->setTrainFunction(fakeTrainer(c));
+    configure(lab, m_corpus);
+    QSignalSpy shown(&lab, &TrainLab::frameShown);
+    QSignalSpy done(&lab, &TrainLab::trainingFinished);
+    lab.findChild<QPushButton *>("startTraining")->click();
+    QVERIFY(shown.wait(10000));
+    auto *word = lab.findChild<QLineEdit *>("labWord");
+    word->setText("king");
+    QTest::keyClick(word, Qt::Key_Return);
+    QCOMPARE(lab.selectedWord(), QString("king"));
+    auto *table = lab.findChild<QTableView *>("labNeighbors");
+    QAbstractItemModelTester tester(table->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(table->model()->rowCount(), 10);
+    const int early = lab.shownFrame();
+    QVERIFY(lab.frame(early).index < 10);
+    auto neighbourWords = [&] {
+        QStringList out;
+        for (int r = 0; r < table->model()->rowCount(); ++r)
+            out << table->model()->index(r, gui::NeighborModel::Word).data().toString();
+        return out;
+    };
+    const QStringList first = neighbourWords();
+    QVERIFY(done.wait(30000));
+    QCOMPARE(done.first().at(0).toBool(), true);
+    // The list followed the run: at the end, king's neighbours are its own group.
+    const QStringList last = neighbourWords();
+    QVERIFY(first != last);
+    for (const QString &w : last)
+        QVERIFY2(inGroupA(w.toStdString()), qPrintable(last.join(' ')));
+    // The oracle: cosine over the final snapshot, by brute force.
+    const auto set = lab.frame(10).vectors;
+    QVERIFY(set);
+    const auto king = *set->find("king");
+    std::vector<std::pair<float, QString>> all;
+    const auto q = set->matrix().row(king);
+    for (WordId i = 0; i < set->size(); ++i)
+        if (i != king)
+            all.push_back({-set->matrix().row(i).dot(q) / (set->matrix().row(i).norm() * q.norm()),
+                           QString::fromStdString(set->word(i))});
+    std::sort(all.begin(), all.end());
+    for (int r = 0; r < 10; ++r)
+        QCOMPARE(last[r], all[std::size_t(r)].second);
+    // The view marks the selection.
+    QVERIFY(lab.view());
+    QCOMPARE(lab.view()->selected(), int(lab.frame(10).labels.indexOf("king")));
+}
+
+void TstTrainLab::clickSelectsWord()
+{
+    TrainLab lab;
+    lab.resize(1300, 850);
+    lab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&lab));
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus);
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    auto *view = lab.view();
+    QVERIFY(view);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->animating() && view->drawnPoints() > 0, 5000);
+    const int target = int(lab.frame(10).labels.indexOf("queen"));
+    QPointF pos;
+    QVERIFY(view->screenPosition(target, &pos));
+    const int picked = view->pick(pos);
+    QVERIFY(picked >= 0);
+    QTest::mouseClick(view, Qt::LeftButton, {}, pos.toPoint());
+    QCOMPARE(lab.selectedWord(), lab.frame(10).labels[picked]);
+    QCOMPARE(view->selected(), picked);
+    QCOMPARE(lab.neighborModel()->rowCount(), 10);
+}
+
+void TstTrainLab::stopCancelsWithinASecond()
+{
+    TrainLab lab;
+    lab.show();
+    FakeConfig c;
+    c.steps = 100000;
+    c.sleepMs = 5; // about 8 minutes if never stopped
+    lab.runner()->setTrainFunction(fakeTrainer(c));
+    configure(lab, m_corpus);
+    QSignalSpy shown(&lab, &TrainLab::frameShown);
+    QSignalSpy done(&lab, &TrainLab::trainingFinished);
+    lab.findChild<QPushButton *>("startTraining")->click();
+    QVERIFY(shown.wait(10000));
+    QVERIFY(lab.isTraining());
+    auto *stop = lab.findChild<QPushButton *>("stopTraining");
+    QVERIFY(stop->isEnabled());
+    QElapsedTimer t;
+    t.start();
+    stop->click();
+    QVERIFY(done.wait(1000));
+    QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
+    QCOMPARE(done.first().at(0).toBool(), false);
+    QCOMPARE(done.first().at(1).toString(), QString("stopped"));
+    QVERIFY(!lab.isTraining());
+    QVERIFY(!lab.result().vectors);
+    QVERIFY(!lab.findChild<QPushButton *>("openInExplorer")->isEnabled());
+    QVERIFY(lab.findChild<QPushButton *>("startTraining")->isEnabled());
+    QVERIFY(lab.findChild<QLabel *>("labStatus")->text().contains("Stopped"));
+    // The frames so far stay for replay; a new run starts cleanly.
+    QVERIFY(lab.frameCount() >= 1);
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    QCOMPARE(lab.frameCount(), 11);
+}
+
+void TstTrainLab::closingWhileTrainingDoesNotHang()
+{
+    auto *lab = new TrainLab;
+    lab->show();
+    FakeConfig c;
+    c.steps = 100000;
+    c.sleepMs = 5;
+    lab->runner()->setTrainFunction(fakeTrainer(c));
+    configure(*lab, m_corpus);
+    QSignalSpy shown(lab, &TrainLab::frameShown);
+    lab->findChild<QPushButton *>("startTraining")->click();
+    QVERIFY(shown.wait(10000));
+    QElapsedTimer t;
+    t.start();
+    lab->close();
+    delete lab;
+    QVERIFY2(t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
+    // Events the worker had queued for the deleted lab must not be delivered.
+    QTest::qWait(50);
+}
+
+void TstTrainLab::trainerErrorBecomesMessage()
+{
+    TrainLab lab;
+    lab.show();
+    FakeConfig c;
+    c.failAtStep = 10;
+    lab.runner()->setTrainFunction(fakeTrainer(c));
+    configure(lab, m_corpus);
+    const auto done = runToEnd(lab);
+    QVERIFY(!done.isEmpty());
+    QCOMPARE(done.at(0).toBool(), false);
+    QCOMPARE(done.at(1).toString(), QString("Word2Vec: not implemented yet"));
+    QVERIFY(lab.findChild<QLabel *>("labStatus")->text().contains("not implemented yet"));
+    QVERIFY(lab.frameCount() >= 1); // frames before the failure were shown
+    QVERIFY(!lab.isTraining());
+    QVERIFY(!lab.findChild<QPushButton *>("saveVectors")->isEnabled());
+}
+
+void TstTrainLab::missingCorpusBecomesMessage()
+{
+    TrainLab lab;
+    configure(lab, m_dir.filePath("no-such-corpus.txt"));
+    const auto done = runToEnd(lab);
+    QVERIFY(!done.isEmpty());
+    QCOMPARE(done.at(0).toBool(), false);
+    QVERIFY2(done.at(1).toString().contains("no-such-corpus.txt"),
+             qPrintable(done.at(1).toString()));
+    QCOMPARE(lab.frameCount(), 0);
+}
+
+void TstTrainLab::bigSnapshotsKeepOnlyTheLatest()
+{
+    // 56 words × 8,000 dimensions × 4 bytes = 1.8 MB a snapshot; 41 would pass 50 MB.
+    TrainLab lab;
+    FakeConfig c;
+    c.dim = 8000;
+    lab.runner()->setTrainFunction(fakeTrainer(c));
+    configure(lab, m_corpus, 40);
+    QCOMPARE(runToEnd(lab, 60000).value(0).toBool(), true);
+    QCOMPARE(lab.frameCount(), 41);
+    int kept = 0;
+    for (int k = 0; k < lab.frameCount(); ++k)
+        kept += lab.frame(k).vectors ? 1 : 0;
+    QVERIFY2(kept <= 2, qPrintable(QString::number(kept)));
+    QVERIFY(lab.frame(40).vectors);
+    // Replayed, a snapshot without its full set still lists neighbours among the shown words.
+    lab.findChild<QSlider *>("snapshotSlider")->setValue(5);
+    QVERIFY(lab.selectWord("king"));
+    QCOMPARE(lab.neighborModel()->rowCount(), 10);
+    QVERIFY(lab.findChild<QLabel *>("neighborNote")->text().contains("among the 36 words"));
+
+    // A small run keeps them all.
+    TrainLab small;
+    small.runner()->setTrainFunction(fakeTrainer({}));
+    configure(small, m_corpus, 40);
+    QCOMPARE(runToEnd(small).value(0).toBool(), true);
+    for (int k = 0; k < small.frameCount(); ++k)
+        QVERIFY(small.frame(k).vectors);
+}
+
+void TstTrainLab::saveWritesVectors()
+{
+    TrainLab lab;
+    FakeConfig c;
+    c.nativeSaves = std::make_shared<std::atomic<int>>(0);
+    lab.runner()->setTrainFunction(fakeTrainer(c));
+    configure(lab, m_corpus);
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    QSignalSpy saved(&lab, &TrainLab::saved);
+    const QString out = m_dir.filePath("trained.embex");
+    lab.saveTo(out);
+    QVERIFY(saved.wait(10000));
+    QCOMPARE(saved.first().at(0).toBool(), true);
+    const auto back = load(out.toStdString());
+    QCOMPARE(back->size(), lab.result().vectors->size());
+    QVERIFY(back->matrix() == lab.result().vectors->matrix());
+    QCOMPARE(back->words(), lab.result().vectors->words());
+    // fastText results with a native saver write .bin through it.
+    saved.clear();
+    lab.saveTo(m_dir.filePath("model.bin"));
+    QVERIFY(saved.wait(10000));
+    QCOMPARE(saved.first().at(0).toBool(), true);
+    QCOMPARE(c.nativeSaves->load(), 1);
+    // ... unless word2vec binary is asked for.
+    saved.clear();
+    lab.saveTo(m_dir.filePath("w2v.bin"), false);
+    QVERIFY(saved.wait(10000));
+    QCOMPARE(saved.first().at(0).toBool(), true);
+    QCOMPARE(c.nativeSaves->load(), 1);
+    QCOMPARE(load(m_dir.filePath("w2v.bin").toStdString())->sourceFormat(), "word2vec-bin");
+    // An unwritable place is an error message, not a crash.
+    saved.clear();
+    lab.saveTo(m_dir.filePath("no/such/dir/x.txt"));
+    QVERIFY(saved.wait(10000));
+    QCOMPARE(saved.first().at(0).toBool(), false);
+    QVERIFY(!saved.first().at(1).toString().isEmpty());
+    QVERIFY(lab.findChild<QPushButton *>("saveVectors")->isEnabled());
+}
+
+void TstTrainLab::openInExplorerAdoptsSet()
+{
+    gui::MainWindow w;
+    w.show();
+    auto *action = w.findChild<QAction *>("trainLabAction");
+    QVERIFY(action);
+    action->trigger();
+    auto *lab = w.findChild<TrainLab *>();
+    QVERIFY(lab);
+    QVERIFY(lab->isVisible());
+    lab->runner()->setTrainFunction(fakeTrainer({}));
+    configure(*lab, m_corpus);
+    QCOMPARE(runToEnd(*lab).value(0).toBool(), true);
+    QSignalSpy loaded(&w, &gui::MainWindow::loadFinished);
+    QSignalSpy projected(&w, &gui::MainWindow::projectionFinished);
+    lab->findChild<QPushButton *>("openInExplorer")->click();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(loaded.first().at(0).toBool(), true);
+    QVERIFY(w.set() == lab->result().vectors);
+    if (projected.isEmpty())
+        QVERIFY(projected.wait(10000));
+    QCOMPARE(projected.first().at(0).toBool(), true);
+    QVERIFY(w.view());
+    QCOMPARE(w.view()->pointCount(), 56);
+    QVERIFY(w.windowTitle().contains("skipgram on planted.txt (100d)"));
+    QVERIFY(w.findChild<QLabel *>("summary")->text().contains("trained in Embex"));
+    QVERIFY(w.selectWord("queen"));
+    // Not a file: it stays out of the recent files.
+    QVERIFY(!QSettings().value("recentFiles").toStringList().join('|').contains("planted"));
+    // The same action shows the same lab again.
+    lab->close();
+    action->trigger();
+    QCOMPARE(w.findChildren<TrainLab *>().size(), 1);
+    QVERIFY(lab->isVisible());
+}
+
+void TstTrainLab::settingsPersistAndDefaultCorpus()
+{
+    // The Brown corpus is copied beside the binaries (share/embex) by the build.
+    const QString brown = gui::TrainSettings::defaultCorpusPath();
+    QVERIFY2(!brown.isEmpty(), "share/embex/brown.txt.gz should be in the build tree");
+    {
+        gui::TrainSettings s;
+        QCOMPARE(s.corpusPath(), brown);
+        QCOMPARE(s.request().corpusPath, brown);
+        QVERIFY(s.runName().startsWith("skipgram on brown.txt.gz (100d)"));
+        // Defaults: word2vec.c's, and the classroom watch list.
+        const auto r = s.request();
+        QCOMPARE(r.options.dim, 100);
+        QCOMPARE(r.options.window, -1);
+        QCOMPARE(r.options.negative, 5);
+        QCOMPARE(r.corpus.vocab.minCount, std::uint64_t(5));
+        QCOMPARE(r.options.snapshots, 60);
+        QCOMPARE(r.topN, 300);
+        QCOMPARE(r.watchWords, gui::TrainSettings::defaultWatchWords());
+        QVERIFY(!s.findChild<QLabel *>("windowHelp")->text().isEmpty());
+
+        s.findChild<QComboBox *>("model")->setCurrentIndex(2); // GloVe
+        s.findChild<QSpinBox *>("dim")->setValue(50);
+        s.findChild<QSpinBox *>("window")->setValue(7);
+        s.findChild<QSpinBox *>("seed")->setValue(99);
+        s.findChild<QLineEdit *>("watch")->setText("alpha, beta  gamma");
+        s.setCorpusPath(m_corpus);
+        QSettings qs;
+        s.save(qs);
+    }
+    gui::TrainSettings s;
+    QSettings qs;
+    s.restore(qs);
+    const auto r = s.request();
+    QCOMPARE(r.options.model, TrainModel::GloVe);
+    QCOMPARE(r.options.dim, 50);
+    QCOMPARE(r.options.window, 7);
+    QCOMPARE(r.options.seed, std::uint64_t(99));
+    QCOMPARE(r.watchWords, QStringList({"alpha", "beta", "gamma"}));
+    QCOMPARE(r.corpusPath, m_corpus);
+    QCOMPARE(s.runName(), QString("glove on planted.txt (50d)"));
+    // Model defaults are spelled out where the value is "default".
+    QCOMPARE(s.findChild<QSpinBox *>("epochs")->specialValueText(), QString("default (15)"));
+}
+
+void TstTrainLab::lineChartScalesToData()
+{
+    gui::LineChart chart;
+    const int a = chart.addSeries("loss", Qt::red, gui::LineChart::Axis::Left);
+    const int b = chart.addSeries("speed", Qt::blue, gui::LineChart::Axis::Right);
+    chart.addPoint(a, 0.0, 3.0);
+    chart.addPoint(a, 0.5, 1.0);
+    chart.addPoint(a, 1.0, std::nan("")); // dropped
+    chart.addPoint(b, 0.5, 2.0e6);
+    QCOMPARE(chart.points(a).size(), 2);
+    QCOMPARE(chart.points(b).size(), 1);
+    chart.setMarker(0.25);
+    chart.resize(400, 160);
+    QImage img(chart.size(), QImage::Format_ARGB32);
+    chart.render(&img);
+    // The loss line is drawn (some red pixels), and the marker.
+    int red = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QColor c = img.pixelColor(x, y);
+            red += c.red() > 200 && c.green() < 60 && c.blue() < 60;
+        }
+    QVERIFY(red > 20);
+    chart.clearPoints();
+    QCOMPARE(chart.points(a).size(), 0);
+    QCOMPARE(chart.seriesCount(), 2);
+}
+
+void TstTrainLab::missingWatchWordsAreListed()
+{
+    TrainLab lab;
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus, 4, 5);
+    lab.findChild<QLineEdit *>("watch")->setText("Queen, zebra; cat  unicorn,queen");
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    const auto &f = lab.frame(0);
+    QCOMPARE(f.watchCount, 2); // queen once, cat
+    QCOMPARE(f.labels.mid(0, 2), QStringList({"queen", "cat"}));
+    QCOMPARE(f.labels.size(), 7);
+    QCOMPARE(f.missingWatch, QStringList({"zebra", "unicorn"}));
+    QVERIFY(lab.findChild<QLabel *>("corpusInfo")->text().contains("zebra, unicorn"));
+}
+
+void TstTrainLab::noOpenGLPathStillWorks()
+{
+    qApp->setProperty("embexForceNoGL", true);
+    TrainLab lab;
+    qApp->setProperty("embexForceNoGL", false);
+    lab.show();
+    QVERIFY(!lab.view());
+    QVERIFY(lab.findChild<QLabel *>("labNoOpenGL")->text().contains("OpenGL 3.3"));
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus);
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    QCOMPARE(lab.frameCount(), 11);
+    lab.findChild<QSlider *>("snapshotSlider")->setValue(2);
+    QCOMPARE(lab.shownFrame(), 2);
+    QVERIFY(lab.shownCoords() == lab.frame(2).coords);
+    QVERIFY(lab.selectWord("dog"));
+    QCOMPARE(lab.neighborModel()->rowCount(), 10);
+}
+
+void TstTrainLab::realTrainerEndToEnd_data()
+{
+    QTest::addColumn<int>("model"); // index in the model box
+    QTest::newRow("skipgram") << 0;
+    QTest::newRow("cbow") << 1;
+    QTest::newRow("glove") << 2;
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    // libfasttext allocates its 2 million n-gram buckets: about 0.4 GB even here.
+    QTest::newRow("fasttext") << 3;
+#endif
+}
+
+void TstTrainLab::realTrainerEndToEnd()
+{
+    // The real trainers on the planted corpus, through the same lab.
+    QFETCH(int, model);
+    QVERIFY(QDir(m_dir.path()).mkpath("real"));
+    const QString corpus = writeCorpus(m_dir.filePath("real"), 2000);
+    TrainLab lab;
+    configure(lab, corpus);
+    lab.findChild<QSpinBox *>("dim")->setValue(20);
+    lab.findChild<QSpinBox *>("epochs")->setValue(5);
+    lab.findChild<QSpinBox *>("threads")->setValue(1);
+    lab.findChild<QComboBox *>("model")->setCurrentIndex(model);
+    const auto done = runToEnd(lab, 60000);
+    QVERIFY(!done.isEmpty());
+    if (!done.at(0).toBool() && done.at(1).toString().contains("not implemented yet"))
+        QSKIP("this trainer is not implemented yet");
+    QVERIFY2(done.at(0).toBool(), qPrintable(done.at(1).toString()));
+    QCOMPARE(lab.frameCount(), 11);
+    QCOMPARE(lab.result().vectors->size(), std::size_t(56));
+    // The planted structure: within-group cosine clearly above across-group.
+    const auto &set = *lab.result().vectors;
+    const RowMatrix &u = set.normalized();
+    double within = 0, across = 0;
+    int nw = 0, na = 0;
+    for (WordId i = 0; i < set.size(); ++i)
+        for (WordId j = i + 1; j < set.size(); ++j) {
+            const double c = double(u.row(i).dot(u.row(j)));
+            if (inGroupA(set.word(i)) == inGroupA(set.word(j))) {
+                within += c;
+                ++nw;
+            } else {
+                across += c;
+                ++na;
+            }
+        }
+    qInfo("mean cosine within groups %.3f, across %.3f", within / nw, across / na);
+    QVERIFY2(within / nw > across / na + 0.2,
+             qPrintable(QStringLiteral("within %1, across %2").arg(within / nw).arg(across / na)));
+    QVERIFY(clusterRatio(lab.frame(10)) < clusterRatio(lab.frame(0)));
+}
+
+void TstTrainLab::brownScreenshotOnRequest()
+{
+    // A tool more than a test (tens of seconds): EMBEX_LAB_SCREENSHOT=out.png trains the
+    // default model on the shipped Brown corpus and saves a picture of the lab.
+    const QString out = qEnvironmentVariable("EMBEX_LAB_SCREENSHOT");
+    if (out.isEmpty())
+        QSKIP("set EMBEX_LAB_SCREENSHOT=out.png to run");
+    TrainLab lab;
+    lab.resize(1500, 900);
+    lab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&lab));
+    lab.selectWord("king"); // its neighbours follow the run
+    const auto done = runToEnd(lab, 600000);
+    QVERIFY(!done.isEmpty());
+    QVERIFY2(done.at(0).toBool(), qPrintable(done.at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(!lab.view()->animating(), 5000);
+    if (qEnvironmentVariableIsSet("EMBEX_LAB_FRAME")) // replay a snapshot for the picture
+        lab.findChild<QSlider *>("snapshotSlider")
+            ->setValue(qEnvironmentVariableIntValue("EMBEX_LAB_FRAME"));
+    QTRY_VERIFY_WITH_TIMEOUT(!lab.view()->animating(), 5000);
+    qInfo("%s", qPrintable(lab.findChild<QLabel *>("labStatus")->text()));
+    qInfo("%s", qPrintable(lab.findChild<QLabel *>("trainStats")->text()));
+    // grab() gives the GL points but not the view's QPainter layer: paint the view's own
+    // rendering (points and labels) over its place in the window.
+    QPixmap shot = lab.grab();
+    {
+        QPainter p(&shot);
+        auto *view = lab.view();
+        p.drawImage(QRect(view->mapTo(&lab, QPoint(0, 0)), view->size()),
+                    view->renderImage(view->size() * view->devicePixelRatioF()));
+    }
+    QVERIFY(shot.save(out));
+}
+
+QTEST_MAIN(TstTrainLab)
+#include "tst_trainlab.moc"

@@ -1,70 +1,8 @@
 #pragma once
-// Internal to core/eval: UTF-8 decoding and encoding, strict as Python's "utf8" codec.
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
+// Internal to core/eval: the shared UTF-8 helpers plus Python's notion of whitespace.
+#include "util/Utf8.h"
 
 namespace embex::detail {
-
-/// Decodes the UTF-8 sequence at s[i] into cp; returns its length, or 0 if it is invalid
-/// (a stray continuation byte, an overlong form, a surrogate, above U+10FFFF or truncated).
-inline std::size_t decodeUtf8(std::string_view s, std::size_t i, std::uint32_t &cp)
-{
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t len;
-    std::uint32_t min;
-    if (b0 < 0x80) {
-        cp = b0;
-        return 1;
-    }
-    if ((b0 & 0xE0) == 0xC0) {
-        len = 2;
-        cp = b0 & 0x1Fu;
-        min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3;
-        cp = b0 & 0x0Fu;
-        min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4;
-        cp = b0 & 0x07u;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size())
-        return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (b & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000))
-        return 0;
-    return len;
-}
-
-/// Appends the UTF-8 form of a valid code point.
-inline void encodeUtf8(std::uint32_t cp, std::string &out)
-{
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
 
 /// Whether cp is whitespace to Python (str.isspace(), what str.split() splits on).
 inline bool isPythonSpace(std::uint32_t cp)

@@ -11,6 +11,8 @@
 // HOGWILD: gloveStep (marked EMBEX_HOGWILD) reads and writes rows shared by all training threads
 // without locks, as glove.c does; that is the only deliberate data race in the GloVe trainer, and
 // the marker turns off ThreadSanitizer's instrumentation there.
+#include "train/Hogwild.h"
+
 #include <Eigen/Core>
 
 #include <immintrin.h>
@@ -18,14 +20,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-
-#ifndef EMBEX_HOGWILD
-#if defined(__SANITIZE_THREAD__)
-#define EMBEX_HOGWILD __attribute__((no_sanitize("thread")))
-#else
-#define EMBEX_HOGWILD
-#endif
-#endif
 
 namespace embex::detail {
 

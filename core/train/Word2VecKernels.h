@@ -12,6 +12,7 @@
 // another adds to it, and two additions may race, losing one (rare, and harmless to SGD). That is
 // the only deliberate data race in the trainer; the marker turns ThreadSanitizer's
 // instrumentation off in these functions and only there.
+#include "train/Hogwild.h"
 #include "train/Huffman.h"
 
 #include <algorithm>
@@ -19,14 +20,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <vector>
-
-#ifndef EMBEX_HOGWILD
-#if defined(__SANITIZE_THREAD__)
-#define EMBEX_HOGWILD __attribute__((no_sanitize("thread")))
-#else
-#define EMBEX_HOGWILD
-#endif
-#endif
 
 namespace embex::detail::w2v {
 

@@ -2,6 +2,8 @@
 // background, PCA layout, search, neighbours against the oracle, the selected word's
 // highlight at its projected position, click to select, cancel, exports, and the no-OpenGL
 // path.
+#include "eval/Evaluation.h"
+#include "gui/EvalDialog.h"
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
 #include "gui/TsneRunner.h"
@@ -63,6 +65,7 @@ private slots:
     void projectionHonestyColours();
     void noOpenGLPathStillWorks();
     void offscreenPlatformDoesNotCrash();
+    void evaluateCurrentSet();
 
 private:
     QTemporaryDir m_dir;
@@ -450,4 +453,44 @@ void TstMainWindow::offscreenPlatformDoesNotCrash()
 }
 
 QTEST_MAIN(TstMainWindow)
+void TstMainWindow::evaluateCurrentSet()
+{
+    // Train > Evaluate vectors scores the shown set with the shipped test files: the same
+    // numbers as core's evaluate() on that set.
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndProject(w, kGlove));
+    auto *action = w.findChild<QAction *>("evaluateAction");
+    QVERIFY(action);
+    action->trigger();
+    auto *dialog = w.findChild<gui::EvalDialog *>("evalDialog");
+    QVERIFY(dialog);
+    QSignalSpy done(dialog, &gui::EvalDialog::evaluationFinished);
+    QVERIFY(done.wait(120000));
+    QVERIFY(dialog->report());
+    const auto files = gui::EvalDialog::shippedFiles();
+    QCOMPARE(files.first.size(), 1);
+    QCOMPARE(files.second.size(), 2);
+    std::vector<std::string> analogies, pairs;
+    for (const QString &f : files.first)
+        analogies.push_back(f.toStdString());
+    for (const QString &f : files.second)
+        pairs.push_back(f.toStdString());
+    const EvaluationReport expected = evaluate(*w.set(), analogies, pairs, dialog->options());
+    const EvaluationReport &got = *dialog->report();
+    QCOMPARE(got.analogies.size(), expected.analogies.size());
+    QCOMPARE(got.analogies[0].total.correct, expected.analogies[0].total.correct);
+    QCOMPARE(got.analogies[0].total.incorrect, expected.analogies[0].total.incorrect);
+    QCOMPARE(got.wordPairs.size(), std::size_t(2));
+    for (std::size_t i = 0; i < 2; ++i) {
+        QCOMPARE(got.wordPairs[i].used, expected.wordPairs[i].used);
+        QCOMPARE(got.wordPairs[i].spearman.has_value(), expected.wordPairs[i].spearman.has_value());
+        if (got.wordPairs[i].spearman)
+            QCOMPARE(*got.wordPairs[i].spearman, *expected.wordPairs[i].spearman);
+    }
+    // The 76-word test set answers a few analogies: the dialog shows numbers, not "n/a" only.
+    QVERIFY(expected.analogies[0].total.correct + expected.analogies[0].total.incorrect > 0);
+    dialog->close();
+}
+
 #include "tst_mainwindow.moc"

@@ -6,7 +6,7 @@ EMBEX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian 12 packages Embex needs to build, run and test.
 EMBEX_PACKAGES=(
     build-essential cmake ninja-build pkg-config git
-    qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6svg6-dev libgl-dev
+    qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-svg-dev libgl-dev
     libeigen3-dev libhnswlib-dev libfasttext-dev zlib1g-dev
     xvfb xauth libgl1-mesa-dri clang-format
     clang-14 libclang-rt-14-dev

@@ -13,5 +13,6 @@ int runConvert(const std::vector<std::string> &args);
 int runProject(const std::vector<std::string> &args);
 int runEval(const std::vector<std::string> &args);
 int runTrain(const std::vector<std::string> &args);
+int runContext(const std::vector<std::string> &args);
 
 } // namespace embex::cli

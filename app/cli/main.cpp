@@ -39,6 +39,9 @@ const char *kUsage =
     "                                             evaluate_word_analogies/_pairs (default:\n"
     "                                             the shipped questions-words, WordSim-353,\n"
     "                                             SimLex-999)\n"
+    "  context MODEL_DIR [--layer L|all|last4] [--json] \"sentence with [target] word\" ...\n"
+    "                                             a word's contextual vectors (BERT-family\n"
+    "                                             model folder) and their cosine similarities\n"
     "\n"
     "options for reading: --format FORMAT (skip detection), --metadata FILE (TSV),\n"
     "  --words FILE (NPY), --threads N; --quiet hides warnings.\n"
@@ -75,6 +78,8 @@ int main(int argc, char **argv)
             return embex::cli::runEval(args);
         if (cmd == "train")
             return embex::cli::runTrain(args);
+        if (cmd == "context")
+            return embex::cli::runContext(args);
         std::cerr << "embex-cli: unknown command '" << cmd << "'\n" << kUsage;
         return 2;
     } catch (const embex::cli::UsageError &e) {

@@ -368,7 +368,7 @@ TrainResult trainGloVe(const TrainingCorpus &corpus, const TrainOptions &options
             reporter.publishSnapshot(
                 k, makeVectorSet(vocab, model.output(snapWords).data(), dim, snapWords));
     };
-    reporter.update(0, 1, 0, std::numeric_limits<double>::quiet_NaN(), eta, true);
+    reporter.update(0, 1, 0, std::numeric_limits<double>::quiet_NaN(), double(eta), true);
     snapshot(0);
 
     std::vector<std::uint32_t> order(blocks);
@@ -395,7 +395,7 @@ TrainResult trainGloVe(const TrainingCorpus &corpus, const TrainOptions &options
                 model, records, blockSize, order, workers, segStart, segEnd, eta, poll,
                 [&](std::uint64_t updates) {
                     reporter.update(double(done + updates) / total, epoch + 1, done + updates,
-                                    std::numeric_limits<double>::quiet_NaN(), eta);
+                                    std::numeric_limits<double>::quiet_NaN(), double(eta));
                 });
             done += seg.updates;
             epochTotal.updates += seg.updates;
@@ -405,7 +405,7 @@ TrainResult trainGloVe(const TrainingCorpus &corpus, const TrainOptions &options
         }
         reporter.update(double(done) / total, epoch + 1, done,
                         epochTotal.loss / double(std::max<std::uint64_t>(epochTotal.updates, 1)),
-                        eta, true);
+                        double(eta), true);
     }
     snapshot(1.0);
 

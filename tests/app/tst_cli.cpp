@@ -1,5 +1,6 @@
 // embex-cli as a user runs it: exit codes, one-line errors, JSON output checked against the
 // in-process core, conversions that round-trip every value.
+#include "contextual/ContextVectors.h"
 #include "eval/Evaluation.h"
 #include "io/Formats.h"
 #include "project/Pca.h"
@@ -9,6 +10,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <csignal>
 #include <cstring>
 
 using namespace embex;
@@ -98,6 +100,10 @@ private slots:
     void trainErrors_data();
     void trainErrors();
     void trainShippedBrown();
+    void contextMatchesCore();
+    void killedWriterLeavesOldFile();
+    void contextErrors_data();
+    void contextErrors();
 
 private:
     QTemporaryDir m_dir;
@@ -940,6 +946,141 @@ void TstCli::trainShippedBrown()
     auto set = load(out.toStdString());
     QCOMPARE(set->word(0), std::string("the"));
     QVERIFY(set->metadataColumn("frequency"));
+}
+
+void TstCli::contextMatchesCore()
+{
+    // The CLI's vectors and cosines are the encoder's, for every layer.
+    const QString model = QStringLiteral(EMBEX_FIXTURES "/bert/bert-mlm-f32");
+    const QStringList sentences = {"I went to the [bank] to withdraw money",
+                                   "He sat on the [bank] of the river", "A [bank] account"};
+    Run r = runCli(QStringList{"context", model, "--layer", "all", "--json"} + sentences);
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject j = parseJson(r.out);
+
+    auto bert = BertModel::load(model.toStdString());
+    Encoder encoder(bert);
+    std::vector<std::string> marked;
+    for (const QString &s : sentences)
+        marked.push_back(s.toStdString());
+    const ContextAnalysis a = analyzeSentences(encoder, marked);
+    const int layers = int(bert->config().layers);
+    QCOMPARE(j["layers"].toInt(), layers);
+    const QJsonArray targets = j["targets"].toArray();
+    QCOMPARE(targets.size(), 3);
+    for (int t = 0; t < 3; ++t) {
+        const QJsonObject o = targets[t].toObject();
+        QCOMPARE(o["word"].toString(), QStringLiteral("bank"));
+        QCOMPARE(o["sentence"].toInt(), t + 1);
+        const QJsonObject vectors = o["vectors"].toObject();
+        QCOMPARE(vectors.size(), layers + 1);
+        for (int l = 0; l <= layers; ++l) {
+            const QJsonArray v = vectors[QString::number(l)].toArray();
+            QCOMPARE(v.size(), int(bert->config().hiddenSize));
+            for (int k = 0; k < v.size(); ++k)
+                QCOMPARE(float(v[k].toDouble()), a.targets[std::size_t(t)].layers(l, k));
+        }
+    }
+    // The pieces of the first sentence, with [CLS] and [SEP].
+    const QJsonArray pieces = j["sentences"].toArray()[0].toObject()["pieces"].toArray();
+    QCOMPARE(pieces.first().toString(), QStringLiteral("[CLS]"));
+    QCOMPARE(pieces.last().toString(), QStringLiteral("[SEP]"));
+    // Cosine matrix of the last layer: symmetric, 1 on the diagonal, equal to core's.
+    RowMatrix last(3, Eigen::Index(bert->config().hiddenSize));
+    for (int t = 0; t < 3; ++t)
+        last.row(t) = a.targets[std::size_t(t)].layers.row(layers);
+    const Eigen::MatrixXf expected = cosineMatrix(last);
+    const QJsonArray cos = j["cosine"].toObject()[QString::number(layers)].toArray();
+    for (int x = 0; x < 3; ++x)
+        for (int y = 0; y < 3; ++y)
+            QCOMPARE(float(cos[x].toArray()[y].toDouble()), expected(x, y));
+    // The default text output shows the last layer only.
+    Run text = runCli(QStringList{"context", model} + sentences);
+    QVERIFY2(text.code == 0, text.err.constData());
+    QVERIFY(text.out.contains(QByteArray("layer ") + QByteArray::number(layers) + ":"));
+    QVERIFY(!text.out.contains("layer 0:"));
+}
+
+void TstCli::killedWriterLeavesOldFile()
+{
+    // Every write goes to a temporary file that is renamed when complete: a writer killed
+    // mid-way (SIGKILL, no chance to clean up) leaves the previous file exactly as it was.
+    const QString source = m_dir.filePath("kill-source.embex");
+    {
+        const std::size_t n = 200000, dim = 50; // about 100 MB as text
+        std::vector<std::string> words(n);
+        std::vector<float> data(n * dim);
+        for (std::size_t i = 0; i < n; ++i) {
+            words[i] = "w" + std::to_string(i);
+            for (std::size_t j = 0; j < dim; ++j)
+                data[i * dim + j] = float(std::sin(double(i * dim + j))) * 0.123456f;
+        }
+        save(EmbeddingSet(std::move(words), std::move(data), dim), source.toStdString());
+    }
+    const QString target = m_dir.filePath("precious.txt");
+    const QByteArray old = "2 1\nkeep 1\nme 2\n";
+    {
+        QFile f(target);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(old);
+    }
+    QProcess p;
+    p.start(QStringLiteral(EMBEX_CLI), {"convert", source, target, "--quiet"});
+    QVERIFY(p.waitForStarted());
+    QDir dir(m_dir.path());
+    bool killedMidWrite = false;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 60000 && p.state() != QProcess::NotRunning) {
+        const auto temps = dir.entryInfoList({"precious.txt.tmp-*"}, QDir::Files);
+        if (!temps.isEmpty() && temps.first().size() > 0) {
+            ::kill(pid_t(p.processId()), SIGKILL);
+            killedMidWrite = true;
+            break;
+        }
+        QThread::msleep(2);
+    }
+    p.waitForFinished();
+    QVERIFY2(killedMidWrite, "the writer ended before it could be killed");
+    QFile f(target);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), old);
+    f.close();
+    // The next write replaces it completely.
+    Run r = runCli({"convert", fixture("test_glove.txt"), target, "--quiet"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(load(target.toStdString())->size(), std::size_t(76));
+    for (const auto &stale : dir.entryInfoList({"precious.txt.tmp-*"}, QDir::Files))
+        QFile::remove(stale.filePath()); // what SIGKILL left behind
+}
+
+void TstCli::contextErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
+    const QString model = QStringLiteral(EMBEX_FIXTURES "/bert/bert-mlm-f32");
+    QTest::newRow("no sentence") << QStringList{"context", model} << 2
+                                 << "usage: embex-cli context";
+    QTest::newRow("bad layer") << QStringList{"context", model, "--layer", "99", "a [b] c"} << 2
+                               << "--layer must be all, last4 or an integer from -4 to 3";
+    QTest::newRow("no target") << QStringList{"context", model, "no marker here"} << 1
+                               << "sentence 1 has no [target]";
+    QTest::newRow("missing folder")
+        << QStringList{"context", m_dir.filePath("no-model"), "the [bank]"} << 1 << "no-model";
+    QTest::newRow("vectors file is not a model")
+        << QStringList{"context", fixture("test_glove.txt"), "the [bank]"} << 1 << "test_glove.txt";
+}
+
+void TstCli::contextErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, message);
+    Run r = runCli(args);
+    QCOMPARE(r.code, code);
+    QVERIFY2(QString(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TstCli)

@@ -1,5 +1,10 @@
 #include "FuzzTargets.h"
 
+#include "contextual/BertConfig.h"
+#include "contextual/JsonValue.h"
+#include "contextual/Safetensors.h"
+#include "contextual/WordPiece.h"
+#include "eval/Evaluation.h"
 #include "io/Formats.h"
 #include "train/Corpus.h"
 
@@ -135,6 +140,85 @@ void corpus(const std::uint8_t *d, std::size_t n)
     }
 }
 
+void safetensors(const std::uint8_t *d, std::size_t n)
+{
+    const std::string path = writeScratch("model.safetensors", d, n);
+    try {
+        SafetensorsFile file(path);
+        for (const auto &t : file.tensors()) {
+            try {
+                (void)file.toFloat(t, true);
+            } catch (const std::exception &) {
+                (void)file.toInt64(t);
+            }
+        }
+    } catch (const std::exception &) {
+    }
+}
+
+void json(const std::uint8_t *d, std::size_t n)
+{
+    try {
+        (void)parseJson(std::string_view(reinterpret_cast<const char *>(d), n));
+    } catch (const std::exception &) {
+    }
+}
+
+void bertConfig(const std::uint8_t *d, std::size_t n)
+{
+    const std::string path = writeScratch("config.json", d, n);
+    try {
+        (void)BertConfig::load(path);
+    } catch (const std::exception &) {
+    }
+}
+
+void vocabFiles(const std::uint8_t *d, std::size_t n)
+{
+    // vocab.txt and tokenizer.json readers on the same bytes.
+    const std::string txt = writeScratch("vocab.txt", d, n);
+    try {
+        WordPieceTokenizer tok(WordPieceTokenizer::readVocabTxt(txt));
+        (void)tok.tokenize("Hello, world! [MASK] naïve 東京");
+    } catch (const std::exception &) {
+    }
+    const std::string js = writeScratch("tokenizer.json", d, n);
+    try {
+        auto tok = WordPieceTokenizer::fromTokenizerJson(js);
+        (void)tok.tokenize("Hello, world! [MASK] naïve 東京");
+    } catch (const std::exception &) {
+    }
+}
+
+void wordPiece(const std::uint8_t *d, std::size_t n)
+{
+    // The BERT uncased vocabulary, on arbitrary text. Offsets must stay inside the text.
+    static const WordPieceTokenizer tokenizer(
+        WordPieceTokenizer::readVocabTxt(EMBEX_FUZZ_BERT_VOCAB));
+    const std::string_view text(reinterpret_cast<const char *>(d), n);
+    const Tokenization t = tokenizer.tokenize(text);
+    for (const auto &w : t.words)
+        if (w.begin > w.end || w.end > n)
+            std::abort();
+    for (const auto &p : t.pieces)
+        if (p.id < 0 || std::size_t(p.id) >= tokenizer.vocabSize() || p.begin > p.end ||
+            p.end > n || p.word >= t.words.size())
+            std::abort();
+}
+
+void evalFiles(const std::uint8_t *d, std::size_t n)
+{
+    const std::string path = writeScratch("questions.txt", d, n);
+    try {
+        (void)readAnalogyFile(path);
+    } catch (const std::exception &) {
+    }
+    try {
+        (void)readWordPairFile(path);
+    } catch (const std::exception &) {
+    }
+}
+
 } // namespace
 
 const std::vector<TargetInfo> &targets()
@@ -149,6 +233,12 @@ const std::vector<TargetInfo> &targets()
         {"tsv", tsv},
         {"npy", npy},
         {"corpus", corpus},
+        {"safetensors", safetensors},
+        {"json", json},
+        {"bert_config", bertConfig},
+        {"vocab", vocabFiles},
+        {"wordpiece", wordPiece},
+        {"eval_files", evalFiles},
     };
     return all;
 }

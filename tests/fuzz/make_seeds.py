@@ -106,6 +106,35 @@ def main(cli):
         put('corpus', 'brown-%02x.txt' % flags, bytes([flags]) + brown[:4000])
     put('corpus', 'utf8.txt', bytes([0x05]) + 'Ça «va» — ÉTÉ, ΑΘΗΝΑ; МОСКВА! naïve… ok?\n\n'
         '“quoted” don\'t u.s. x\u3000y\u00a0z\n'.encode('utf-8') + b'\xff\xfe bad \xc3\n')
+    bert = os.path.join(FIX, 'bert')
+    put('safetensors', 'expected-f16.safetensors', fixture('bert', 'bert-f16', 'expected.safetensors'))
+    header = b'{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},' \
+             b'"b":{"dtype":"BF16","shape":[3],"data_offsets":[16,22]},' \
+             b'"__metadata__":{"format":"pt"}}'
+    header += b' ' * (-len(header) % 8)
+    tiny = len(header).to_bytes(8, 'little') + header + bytes(range(22))
+    put('safetensors', 'tiny.safetensors', tiny)
+    for name in sorted(os.listdir(bert)):
+        folder = os.path.join(bert, name)
+        if not os.path.isdir(folder):
+            continue
+        config = fixture('bert', name, 'config.json')
+        put('bert_config', name + '.json', config)
+        put('json', name + '-config.json', config)
+        for f in ('vocab.txt', 'tokenizer.json'):
+            if os.path.exists(os.path.join(folder, f)):
+                put('vocab', name + '-' + f, fixture('bert', name, f))
+                if f == 'tokenizer.json':
+                    put('json', name + '-tokenizer.json', fixture('bert', name, f))
+    put('json', 'nested.json', b'{"a":[1,-2.5e-3,true,false,null,"\\u00e9\\ud83d\\ude00"],"b":{}}')
+    inp = open(os.path.join(ROOT, '..', 'shared', 'data', 'bert', 'ggml-vocab-bert-bge.gguf.inp'),
+               'rb').read()
+    for i, text in enumerate(inp.split(b'\n__ggml_vocab_test__\n')):
+        if text:
+            put('wordpiece', 'case%02d.txt' % i, text)
+    for name, lines in (('questions-words.txt', 60), ('wordsim353.tsv', 40),
+                        ('simlex999.txt', 40)):
+        put('eval_files', name, head_lines(fixture('eval', name), lines))
     total = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(OUT) for f in fs)
     print(f'{OUT}: {total} bytes')
 

@@ -1,0 +1,216 @@
+// embex-cli context: one word's contextual vectors across sentences and layers of a BERT-family
+// model, and how similar its occurrences are.
+#include "cli/Args.h"
+#include "cli/CliSupport.h"
+#include "cli/Commands.h"
+#include "cli/Json.h"
+#include "contextual/ContextVectors.h"
+#include "io/ReaderSupport.h"
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+
+namespace embex::cli {
+
+namespace {
+
+const char *kContextUsage =
+    "embex-cli context MODEL_DIR [--layer L|all|last4] [--threads N] [--json] [--quiet]\n"
+    "          \"sentence with the [target] word\" ...\n"
+    "L: 0 = embedding output, 1..layers, negative = from the end (default -1, the last);\n"
+    "last4 = mean of the last four layers";
+
+/// The hidden-state rows a target's vector is read from, as requested on the command line.
+struct LayerRequest
+{
+    std::vector<LayerChoice> choices;
+    std::vector<std::string> names; ///< "0".."L", "last4"
+};
+
+LayerRequest parseLayers(const std::string &text, std::size_t layers)
+{
+    LayerRequest r;
+    if (text == "all") {
+        for (std::size_t l = 0; l <= layers; ++l) {
+            r.choices.push_back(LayerChoice::index(int(l)));
+            r.names.push_back(std::to_string(l));
+        }
+        return r;
+    }
+    if (text == "last4") {
+        r.choices.push_back(LayerChoice::lastFourMean());
+        r.names.push_back("last4");
+        return r;
+    }
+    int layer = 0;
+    auto res = std::from_chars(text.data(), text.data() + text.size(), layer);
+    const int n = int(layers);
+    if (res.ec != std::errc() || res.ptr != text.data() + text.size() || layer > n ||
+        layer < -(n + 1))
+        throw UsageError("--layer must be all, last4 or an integer from " +
+                         std::to_string(-(n + 1)) + " to " + std::to_string(n) + ", got '" + text +
+                         "'");
+    const int absolute = layer < 0 ? n + 1 + layer : layer;
+    r.choices.push_back(LayerChoice::index(absolute));
+    r.names.push_back(std::to_string(absolute));
+    return r;
+}
+
+std::string formatFloat(float v)
+{
+    std::string s;
+    detail::appendShortestFloat(s, v);
+    return s;
+}
+
+} // namespace
+
+int runContext(const std::vector<std::string> &argv)
+{
+    Args a(argv, {"--layer", "--threads"}, {"--json", "--quiet"});
+    if (a.positionals().size() < 2)
+        throw UsageError(std::string("usage: ") + kContextUsage);
+    const std::string folder = a.positionals()[0];
+    const std::vector<std::string> marked(a.positionals().begin() + 1, a.positionals().end());
+
+    TerminalProgress progress;
+    EncoderOptions eo;
+    if (a.value("--threads"))
+        eo.threads = unsigned(a.integer("--threads", 0, 1, 1024));
+    auto model = BertModel::load(folder, a.flag("--quiet") ? nullProgress() : progress);
+    const std::size_t layers = model->config().layers;
+    const LayerRequest request = parseLayers(a.value("--layer", "-1"), layers);
+
+    Encoder encoder(model, eo);
+    ContextAnalysis analysis = analyzeSentences(encoder, marked, progress);
+    progress.clear();
+    for (std::size_t s = 0; s < analysis.sentences.size(); ++s) {
+        bool any = false;
+        for (const auto &t : analysis.targets)
+            any = any || t.sentence == s;
+        if (!any)
+            throw std::runtime_error("sentence " + std::to_string(s + 1) +
+                                     " has no [target]: mark the word in square brackets, as in "
+                                     "\"the [bank] of the river\"");
+        if (analysis.sentences[s].truncated() && !a.flag("--quiet"))
+            std::cerr << "warning: sentence " << s + 1 << " is longer than the model's "
+                      << model->config().maxPositions << " positions; the rest is cut\n";
+    }
+
+    // vectors[c] = one row per target at layer choice c.
+    std::vector<RowMatrix> vectors(request.choices.size());
+    for (std::size_t c = 0; c < request.choices.size(); ++c) {
+        vectors[c].resize(Eigen::Index(analysis.targets.size()),
+                          Eigen::Index(model->config().hiddenSize));
+        for (std::size_t t = 0; t < analysis.targets.size(); ++t)
+            vectors[c].row(Eigen::Index(t)) =
+                selectLayer(analysis.targets[t].layers, request.choices[c]);
+    }
+    const auto &tok = model->tokenizer();
+
+    if (a.flag("--json")) {
+        Json j;
+        j.beginObject()
+            .key("model")
+            .value(folder)
+            .key("architecture")
+            .value(model->config().modelType)
+            .key("layers")
+            .value(layers)
+            .key("hidden")
+            .value(model->config().hiddenSize)
+            .key("sentences")
+            .beginArray();
+        for (std::size_t s = 0; s < analysis.sentences.size(); ++s) {
+            const auto &sent = analysis.sentences[s];
+            j.beginObject().key("text").value(sent.text).key("pieces").beginArray();
+            for (auto id : sent.ids)
+                j.value(tok.token(id));
+            j.endArray().key("truncated").value(sent.truncated()).endObject();
+        }
+        j.endArray().key("targets").beginArray();
+        for (std::size_t t = 0; t < analysis.targets.size(); ++t) {
+            const auto &target = analysis.targets[t];
+            j.beginObject()
+                .key("sentence")
+                .value(target.sentence + 1)
+                .key("word")
+                .value(target.word)
+                .key("rows")
+                .beginArray();
+            for (auto r : target.rows)
+                j.value(r);
+            j.endArray().key("vectors").beginObject();
+            for (std::size_t c = 0; c < request.choices.size(); ++c) {
+                j.key(request.names[c]).beginArray();
+                for (Eigen::Index k = 0; k < vectors[c].cols(); ++k)
+                    j.value(vectors[c](Eigen::Index(t), k));
+                j.endArray();
+            }
+            j.endObject().endObject();
+        }
+        j.endArray().key("cosine").beginObject();
+        for (std::size_t c = 0; c < request.choices.size(); ++c) {
+            const Eigen::MatrixXf cos = cosineMatrix(vectors[c]);
+            j.key(request.names[c]).beginArray();
+            for (Eigen::Index r = 0; r < cos.rows(); ++r) {
+                j.beginArray();
+                for (Eigen::Index k = 0; k < cos.cols(); ++k)
+                    j.value(cos(r, k));
+                j.endArray();
+            }
+            j.endArray();
+        }
+        j.endObject().endObject();
+        std::cout << j.str() << "\n";
+        return 0;
+    }
+
+    std::cout << "model: " << folder << " (" << model->config().modelType << ", " << layers
+              << " layers, hidden " << model->config().hiddenSize << ")\n";
+    for (std::size_t s = 0; s < analysis.sentences.size(); ++s) {
+        const auto &sent = analysis.sentences[s];
+        std::cout << "sentence " << s + 1 << ": " << sent.text << "\n  pieces:";
+        for (auto id : sent.ids)
+            std::cout << ' ' << tok.token(id);
+        std::cout << "\n";
+    }
+    for (std::size_t t = 0; t < analysis.targets.size(); ++t) {
+        const auto &target = analysis.targets[t];
+        std::cout << "target " << t + 1 << ": '" << target.word << "' in sentence "
+                  << target.sentence + 1 << " (" << target.rows.size() << " piece"
+                  << (target.rows.size() == 1 ? "" : "s") << ")\n";
+        for (std::size_t c = 0; c < request.choices.size(); ++c) {
+            std::cout << "  layer " << request.names[c] << ":";
+            for (Eigen::Index k = 0; k < vectors[c].cols(); ++k)
+                std::cout << ' ' << formatFloat(vectors[c](Eigen::Index(t), k));
+            std::cout << "\n";
+        }
+    }
+    for (std::size_t c = 0; c < request.choices.size(); ++c) {
+        const Eigen::MatrixXf cos = cosineMatrix(vectors[c]);
+        std::cout << "cosine similarity between targets, layer " << request.names[c] << ":\n";
+        std::cout << "      ";
+        for (Eigen::Index k = 0; k < cos.cols(); ++k) {
+            char cell[16];
+            std::snprintf(cell, sizeof cell, "%7d", int(k + 1));
+            std::cout << cell;
+        }
+        std::cout << "\n";
+        for (Eigen::Index r = 0; r < cos.rows(); ++r) {
+            char head[16];
+            std::snprintf(head, sizeof head, "%6d", int(r + 1));
+            std::cout << head;
+            for (Eigen::Index k = 0; k < cos.cols(); ++k) {
+                char cell[16];
+                std::snprintf(cell, sizeof cell, "%7.3f", double(cos(r, k)));
+                std::cout << cell;
+            }
+            std::cout << "\n";
+        }
+    }
+    return 0;
+}
+
+} // namespace embex::cli

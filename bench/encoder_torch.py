@@ -7,8 +7,8 @@ Creates MODEL_DIR on first use: a BERT-base-shaped model with random weights (12
 hidden, 12 heads, 3072 intermediate, the bert-base-uncased vocabulary; seed 1234; about 440 MB
 of float32) as config.json + vocab.txt + model.safetensors, and the benchmark batch (8 sentences
 x 32 tokens: [CLS], 30 random word ids, [SEP]). Then times the forward pass of Hugging Face's
-BertModel (rebuilt from torch.nn in tests/make_bert_fixtures.py) on that batch with 2 threads,
-prints torch_tokens_per_s_median=... and writes every hidden state to
+BertModel (rebuilt from torch.nn in tests/make_bert_fixtures.py) on that batch with 2 threads
+(TORCH_THREADS=N for another count), prints torch_tokens_per_s_median=... and writes every hidden state to
 MODEL_DIR/reference.safetensors for bench_encoder to compare against.
 
 Run it with Debian's python3-torch 1.13 and libopenblas0-pthread installed, and without

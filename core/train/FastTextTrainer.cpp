@@ -27,17 +27,7 @@
 #include "util/AtomicFile.h"
 #include "util/Parallel.h"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-#pragma GCC diagnostic ignored "-Woverloaded-virtual"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include <fasttext/fasttext.h>
-#pragma GCC diagnostic pop
+#include "io/FastTextLib.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,22 +1,11 @@
 // Binary vector formats: word2vec binary, NumPy .npy, Embex's own format, fastText .bin/.ftz.
 // Real fixtures are compared with independent oracles (raw bytes, the .vec exports, libfasttext
 // itself); malformed inputs are built here and every error is checked by its message.
+#include "io/FastTextLib.h"
 #include "io/FormatError.h"
 #include "io/Formats.h"
 #include "io/Readers.h"
 #include "util/MappedFile.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-#pragma GCC diagnostic ignored "-Woverloaded-virtual"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include <fasttext/fasttext.h>
-#pragma GCC diagnostic pop
 
 #include <QtTest>
 

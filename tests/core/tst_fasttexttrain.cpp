@@ -3,6 +3,7 @@
 // spelling, the native .bin round-trips through Embex's reader with identical vectors, one
 // thread is deterministic, snapshots arrive, cancellation is quick and the temporary corpus file
 // is always removed.
+#include "TrainTestSupport.h"
 #include "io/Formats.h"
 #include "train/Trainer.h"
 
@@ -17,6 +18,8 @@
 #include <vector>
 
 using namespace embex;
+using embex::test::cosine;
+using embex::test::sameVectors;
 
 namespace {
 
@@ -82,23 +85,6 @@ std::vector<std::vector<std::string>> corpusSentences(int count, std::uint32_t s
         out.push_back(std::move(sentence));
     }
     return out;
-}
-
-double cosine(const float *a, const float *b, std::size_t dim)
-{
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < dim; ++i) {
-        ab += double(a[i]) * double(b[i]);
-        aa += double(a[i]) * double(a[i]);
-        bb += double(b[i]) * double(b[i]);
-    }
-    return ab / std::sqrt(aa * bb);
-}
-
-bool sameVectors(const EmbeddingSet &a, const EmbeddingSet &b)
-{
-    return a.size() == b.size() && a.dim() == b.dim() && a.words() == b.words() &&
-           std::memcmp(a.row(0), b.row(0), a.size() * a.dim() * sizeof(float)) == 0;
 }
 
 /// Files in a folder.

@@ -3,6 +3,7 @@
 // memory cap small enough to spill sorted runs to disk; the per-record loss and AdaGrad step
 // against finite differences; then whole runs: determinism, cached == streaming == spilled,
 // planted structure, snapshots, the loss curve, cancellation.
+#include "TrainTestSupport.h"
 #include "train/Cooccurrence.h"
 #include "train/GloVeKernel.h"
 #include "train/Trainer.h"
@@ -22,6 +23,8 @@
 #include <vector>
 
 using namespace embex;
+using embex::test::cosine;
+using embex::test::sameVectors;
 using namespace embex::detail;
 
 namespace {
@@ -114,23 +117,6 @@ std::vector<std::vector<std::string>> plantedCorpus(int perGroup, int sentences,
         out.push_back(std::move(sentence));
     }
     return out;
-}
-
-double cosine(const float *a, const float *b, std::size_t dim)
-{
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < dim; ++i) {
-        ab += double(a[i]) * double(b[i]);
-        aa += double(a[i]) * double(a[i]);
-        bb += double(b[i]) * double(b[i]);
-    }
-    return ab / std::sqrt(aa * bb);
-}
-
-bool sameVectors(const EmbeddingSet &a, const EmbeddingSet &b)
-{
-    return a.size() == b.size() && a.dim() == b.dim() && a.words() == b.words() &&
-           std::memcmp(a.row(0), b.row(0), a.size() * a.dim() * sizeof(float)) == 0;
 }
 
 /// Records what a run reports; optionally cancels once `cancelAfterStats` training reports came.

@@ -3,6 +3,7 @@
 // samplers (alias table, subsampling formula), the sigmoid table, the Huffman code; then whole
 // runs: determinism, cached == streaming corpora, planted structure, cancellation, snapshots,
 // and a smoke test on the Brown corpus.
+#include "TrainTestSupport.h"
 #include "train/Huffman.h"
 #include "train/Trainer.h"
 #include "train/Word2VecKernels.h"
@@ -22,6 +23,8 @@
 #include <vector>
 
 using namespace embex;
+using embex::test::cosine;
+using embex::test::sameVectors;
 using namespace embex::detail;
 using w2v::Rng;
 
@@ -154,23 +157,6 @@ std::vector<std::vector<std::string>> zipfCorpus(int sentences, int vocab, std::
         out.push_back(std::move(sentence));
     }
     return out;
-}
-
-double cosine(const float *a, const float *b, std::size_t dim)
-{
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < dim; ++i) {
-        ab += double(a[i]) * double(b[i]);
-        aa += double(a[i]) * double(a[i]);
-        bb += double(b[i]) * double(b[i]);
-    }
-    return ab / std::sqrt(aa * bb);
-}
-
-bool sameVectors(const EmbeddingSet &a, const EmbeddingSet &b)
-{
-    return a.size() == b.size() && a.dim() == b.dim() &&
-           std::memcmp(a.row(0), b.row(0), a.size() * a.dim() * sizeof(float)) == 0;
 }
 
 /// Records what a run reports; optionally cancels from onStats.

@@ -29,6 +29,19 @@ namespace embex::detail {
 namespace {
 
 constexpr std::int32_t kMagic = 793712314;
+
+/// rows × cols × 4 in decimal, exact even where it does not fit 64 bits (a fuzzer found the
+/// overflow in this message).
+std::string floatBytes(std::uint64_t rows, std::uint64_t cols)
+{
+    unsigned __int128 v = static_cast<unsigned __int128>(rows) * cols * 4u;
+    std::string out;
+    do {
+        out.insert(out.begin(), char('0' + int(v % 10)));
+        v /= 10;
+    } while (v > 0);
+    return out;
+}
 constexpr std::int64_t kKsub = 256; // ProductQuantizer centroids per sub-quantizer
 // Bounds on what libfasttext precomputes at load (n-gram ids for every dictionary entry, O(word
 // length × maxn) each): real models use maxn ≤ 6 and have about 10^8 n-grams at most.
@@ -202,8 +215,8 @@ std::int64_t validateMatrix(Cursor &c, bool quantized, std::int32_t dim, const s
                        "; expected rows of dimension " + std::to_string(dim));
     if (static_cast<std::uint64_t>(m) > c.left() / (std::uint64_t(dim) * sizeof(float)))
         c.fail(at, what + " claims " + std::to_string(m) + " × " + std::to_string(n) + " floats (" +
-                       std::to_string(m * n * 4) + " bytes) but only " + std::to_string(c.left()) +
-                       " bytes are left in the file");
+                       floatBytes(std::uint64_t(m), std::uint64_t(n)) + " bytes) but only " +
+                       std::to_string(c.left()) + " bytes are left in the file");
     c.skip(static_cast<std::uint64_t>(m) * std::uint64_t(dim) * sizeof(float), what);
     return m;
 }

@@ -96,37 +96,23 @@ std::vector<std::string> filesIn(const QString &dir)
     return out;
 }
 
-class Recorder : public TrainObserver
+/// The shared recorder, plus: cancel when a stage begins, and whether fastText's temporary
+/// corpus file existed while it trained.
+class Recorder : public embex::test::Recorder
 {
 public:
     void onStats(const TrainStats &s) override
     {
-        stats.push_back(s);
+        embex::test::Recorder::onStats(s);
         if (s.stage == "training" && !tempFolder.isEmpty())
             sawTempFile = sawTempFile || !filesIn(tempFolder).empty();
         if (!cancelOnStage.empty() && s.stage == cancelOnStage)
-            m_cancel = true;
-        if (s.stage == "training" && cancelAfterStats > 0 && ++m_training >= cancelAfterStats &&
-            !m_cancel) {
-            m_cancel = true;
-            cancelTime = std::chrono::steady_clock::now();
-        }
+            cancel();
     }
-    void onSnapshot(const TrainSnapshot &s) override { snapshots.push_back(s); }
-    bool cancelled() const override { return m_cancel; }
-    void cancel() { m_cancel = true; }
 
-    int cancelAfterStats = 0;
     std::string cancelOnStage;
     QString tempFolder;
     bool sawTempFile = false;
-    std::chrono::steady_clock::time_point cancelTime;
-    std::vector<TrainStats> stats;
-    std::vector<TrainSnapshot> snapshots;
-
-private:
-    int m_training = 0;
-    bool m_cancel = false;
 };
 
 TrainOptions fastTextOptions(TrainModel model = TrainModel::FastText)

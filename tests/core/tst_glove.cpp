@@ -24,6 +24,7 @@
 
 using namespace embex;
 using embex::test::cosine;
+using embex::test::Recorder;
 using embex::test::sameVectors;
 using namespace embex::detail;
 
@@ -118,33 +119,6 @@ std::vector<std::vector<std::string>> plantedCorpus(int perGroup, int sentences,
     }
     return out;
 }
-
-/// Records what a run reports; optionally cancels once `cancelAfterStats` training reports came.
-class Recorder : public TrainObserver
-{
-public:
-    void onStats(const TrainStats &s) override
-    {
-        stats.push_back(s);
-        if (s.stage == "training" && cancelAfterStats > 0 && ++m_training >= cancelAfterStats &&
-            !m_cancel) {
-            m_cancel = true;
-            cancelTime = std::chrono::steady_clock::now();
-        }
-    }
-    void onSnapshot(const TrainSnapshot &s) override { snapshots.push_back(s); }
-    bool cancelled() const override { return m_cancel; }
-    void cancel() { m_cancel = true; }
-
-    int cancelAfterStats = 0;
-    std::chrono::steady_clock::time_point cancelTime;
-    std::vector<TrainStats> stats;
-    std::vector<TrainSnapshot> snapshots;
-
-private:
-    int m_training = 0;
-    bool m_cancel = false;
-};
 
 TrainOptions gloveOptions()
 {

@@ -24,6 +24,7 @@
 
 using namespace embex;
 using embex::test::cosine;
+using embex::test::Recorder;
 using embex::test::sameVectors;
 using namespace embex::detail;
 using w2v::Rng;
@@ -158,30 +159,6 @@ std::vector<std::vector<std::string>> zipfCorpus(int sentences, int vocab, std::
     }
     return out;
 }
-
-/// Records what a run reports; optionally cancels from onStats.
-class Recorder : public TrainObserver
-{
-public:
-    void onStats(const TrainStats &s) override
-    {
-        stats.push_back(s);
-        if (cancelAfterStats > 0 && int(stats.size()) >= cancelAfterStats && !m_cancel) {
-            m_cancel = true;
-            cancelTime = std::chrono::steady_clock::now();
-        }
-    }
-    void onSnapshot(const TrainSnapshot &s) override { snapshots.push_back(s); }
-    bool cancelled() const override { return m_cancel; }
-
-    int cancelAfterStats = 0;
-    std::chrono::steady_clock::time_point cancelTime;
-    std::vector<TrainStats> stats;
-    std::vector<TrainSnapshot> snapshots;
-
-private:
-    bool m_cancel = false;
-};
 
 TrainOptions smallOptions(TrainModel model)
 {

@@ -289,11 +289,13 @@ struct Scratch
     std::uint64_t terms = 0;             ///< number of terms (positive + negative pairs, HS nodes)
 };
 
-/// One skip-gram example: context word `input` predicts `centre`. Returns the number of terms.
-EMBEX_HOGWILD inline int skipGramExample(const Model &m, std::uint32_t input, std::uint32_t centre,
-                                         float alpha, Rng &rng, Scratch &s)
+/// The output side of one example, shared by skip-gram and CBOW: hidden vector h predicts
+/// `centre` through the Huffman tree and/or against negative samples. Updates the output rows,
+/// sets s.grad to the gradient for h (not applied), adds the loss to s.loss and returns the
+/// number of terms.
+EMBEX_HOGWILD inline int outputLayerUpdate(const Model &m, const float *h, std::uint32_t centre,
+                                           float alpha, Rng &rng, Scratch &s)
 {
-    float *h = m.syn0 + input * m.stride;
     float *grad = s.grad.data();
     std::fill(s.grad.begin(), s.grad.end(), 0.0f);
     int terms = 0;
@@ -315,8 +317,17 @@ EMBEX_HOGWILD inline int skipGramExample(const Model &m, std::uint32_t input, st
         loss += negativeSamplingUpdate(h, m.syn1neg, m.stride, t, n, alpha, grad, m.table);
         terms += n;
     }
-    axpy(1.0f, grad, h, m.stride);
     s.loss += double(loss);
+    return terms;
+}
+
+/// One skip-gram example: context word `input` predicts `centre`. Returns the number of terms.
+EMBEX_HOGWILD inline int skipGramExample(const Model &m, std::uint32_t input, std::uint32_t centre,
+                                         float alpha, Rng &rng, Scratch &s)
+{
+    float *h = m.syn0 + input * m.stride;
+    const int terms = outputLayerUpdate(m, h, centre, alpha, rng, s);
+    axpy(1.0f, s.grad.data(), h, m.stride);
     return terms;
 }
 
@@ -327,36 +338,16 @@ EMBEX_HOGWILD inline int cbowExample(const Model &m, const std::uint32_t *contex
                                      std::uint32_t centre, float alpha, Rng &rng, Scratch &s)
 {
     float *h = s.h.data();
-    float *grad = s.grad.data();
     std::fill(s.h.begin(), s.h.end(), 0.0f);
     for (int c = 0; c < n; ++c)
         axpy(1.0f, m.syn0 + context[c] * m.stride, h, m.stride);
     const float inv = 1.0f / float(n);
     for (std::size_t i = 0; i < m.stride; ++i)
         h[i] *= inv;
-    std::fill(s.grad.begin(), s.grad.end(), 0.0f);
-    int terms = 0;
-    float loss = 0;
-    if (m.huffman) {
-        const auto [points, codes, len] = m.huffman->path(centre);
-        loss += hierarchicalUpdate(h, m.syn1, m.stride, points, codes, len, alpha, grad, m.table);
-        terms += len;
-    }
-    if (m.negative > 0) {
-        std::uint32_t *t = s.targets.data();
-        int k = 0;
-        t[k++] = centre;
-        for (int j = 0; j < m.negative; ++j) {
-            const std::uint32_t w = m.negatives->sample(rng.next());
-            if (w != centre)
-                t[k++] = w;
-        }
-        loss += negativeSamplingUpdate(h, m.syn1neg, m.stride, t, k, alpha, grad, m.table);
-        terms += k;
-    }
+    const int terms = outputLayerUpdate(m, h, centre, alpha, rng, s);
+    const float *grad = s.grad.data();
     for (int c = 0; c < n; ++c)
         axpy(1.0f, grad, m.syn0 + context[c] * m.stride, m.stride);
-    s.loss += double(loss);
     return terms;
 }
 

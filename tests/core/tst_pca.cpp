@@ -1,6 +1,7 @@
 // PCA against oracles: a double-precision JacobiSVD of the centred matrix, the eigenvectors of
 // X^T X for the uncentred case, the exact path for the randomized one, reconstruction,
 // parallel == serial, sub-matrices built by hand, and the degenerate inputs.
+#include "TestRandom.h"
 #include "project/Pca.h"
 
 #include <QtTest>
@@ -23,22 +24,7 @@ using Eigen::VectorXd;
 
 namespace {
 
-/// Standard normal samples from our own Box–Muller, so data match across standard libraries.
-class Normal
-{
-public:
-    explicit Normal(std::uint32_t seed) : m_gen(seed) {}
-    double operator()()
-    {
-        const double u1 = (double(m_gen()) + 1.0) / 4294967297.0;
-        const double u2 = double(m_gen()) / 4294967296.0;
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    }
-    std::uint32_t index(std::uint32_t n) { return std::uint32_t(m_gen() % n); }
-
-private:
-    std::mt19937 m_gen;
-};
+using embex::test::Normal;
 
 MatrixXd gaussian(Index rows, Index cols, Normal &normal)
 {

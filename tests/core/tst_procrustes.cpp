@@ -1,6 +1,7 @@
 // Orthogonal Procrustes against oracles: a planted rotation / reflection / scale / translation
 // is recovered exactly; in 2-D the fit is no worse than a brute-force scan over every angle
 // (with and without reflection); rotation-only mode never reflects; bad shapes are refused.
+#include "TestRandom.h"
 #include "project/Procrustes.h"
 
 #include <QtTest>
@@ -17,21 +18,7 @@ using Eigen::MatrixXd;
 
 namespace {
 
-/// Standard normal samples from our own Box–Muller, so data match across standard libraries.
-class Normal
-{
-public:
-    explicit Normal(std::uint32_t seed) : m_gen(seed) {}
-    double operator()()
-    {
-        const double u1 = (double(m_gen()) + 1.0) / 4294967297.0;
-        const double u2 = double(m_gen()) / 4294967296.0;
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    }
-
-private:
-    std::mt19937 m_gen;
-};
+using embex::test::Normal;
 
 MatrixXd gaussian(Index rows, Index cols, Normal &normal)
 {

@@ -2,6 +2,7 @@
 // lists sorted by (distance, index), kNN preservation counted by hand, and trustworthiness by
 // scikit-learn's formula (plus its own numbers on a committed fixture, see
 // fixtures/quality/make_fixture.py).
+#include "TestRandom.h"
 #include "project/Quality.h"
 
 #include <QtTest>
@@ -20,22 +21,7 @@ using Eigen::Index;
 
 namespace {
 
-/// Standard normal samples from our own Box–Muller, so data match across standard libraries.
-class Normal
-{
-public:
-    explicit Normal(std::uint32_t seed) : m_gen(seed) {}
-    double operator()()
-    {
-        const double u1 = (double(m_gen()) + 1.0) / 4294967297.0;
-        const double u2 = double(m_gen()) / 4294967296.0;
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    }
-    std::uint32_t index(std::uint32_t n) { return std::uint32_t(m_gen() % n); }
-
-private:
-    std::mt19937 m_gen;
-};
+using embex::test::Normal;
 
 RowMatrix gaussian(Index n, Index d, std::uint32_t seed, double offset = 0.0)
 {

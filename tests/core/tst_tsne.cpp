@@ -2,6 +2,7 @@
 // neighbours), the FFT and Barnes-Hut repulsion against the exact O(N²) sums, well-separated
 // clusters in 2-D and 3-D, determinism (repeat, thread counts, resuming), cancellation and the
 // degenerate inputs.
+#include "TestRandom.h"
 #include "project/Tsne.h"
 
 #include <QtTest>
@@ -21,21 +22,7 @@ using Eigen::Index;
 
 namespace {
 
-/// Standard normal samples from our own Box–Muller, so data match across standard libraries.
-class Normal
-{
-public:
-    explicit Normal(std::uint32_t seed) : m_gen(seed) {}
-    double operator()()
-    {
-        const double u1 = (double(m_gen()) + 1.0) / 4294967297.0;
-        const double u2 = double(m_gen()) / 4294967296.0;
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    }
-
-private:
-    std::mt19937 m_gen;
-};
+using embex::test::Normal;
 
 RowMatrix gaussian(Index rows, Index cols, std::uint32_t seed, double scale = 1.0)
 {

@@ -4,20 +4,27 @@
 #include "cli/CliSupport.h"
 #include "cli/Commands.h"
 #include "cli/Json.h"
-#include "contextual/ContextVectors.h"
+#include "contextual/ContextStudy.h"
 #include "io/ReaderSupport.h"
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <limits>
+#include <optional>
 
 namespace embex::cli {
 
 namespace {
 
 const char *kContextUsage =
-    "embex-cli context MODEL_DIR [--layer L|all|last4] [--threads N] [--json] [--quiet]\n"
-    "          \"sentence with the [target] word\" ...\n"
+    "embex-cli context MODEL_DIR [--layer L|all|last4] [--word WORD] [--nearest K] [--predict K]\n"
+    "          [--threshold COS] [--threads N] [--json] [--quiet] \"sentence with the [target] "
+    "word\" ...\n"
+    "--word: in sentences without [brackets], every occurrence of WORD is a target;\n"
+    "--nearest K: the K vocabulary tokens nearest each target; --predict K: the MLM head's K\n"
+    "guesses with the target masked; --threshold: the sense-grouping cut (default: suggested);\n"
     "L: 0 = embedding output, 1..layers, negative = from the end (default -1, the last);\n"
     "last4 = mean of the last four layers";
 
@@ -68,7 +75,8 @@ std::string formatFloat(float v)
 
 int runContext(const std::vector<std::string> &argv)
 {
-    Args a(argv, {"--layer", "--threads"}, {"--json", "--quiet"});
+    Args a(argv, {"--layer", "--threads", "--word", "--nearest", "--predict", "--threshold"},
+           {"--json", "--quiet"});
     if (a.positionals().size() < 2)
         throw UsageError(std::string("usage: ") + kContextUsage);
     const std::string folder = a.positionals()[0];
@@ -78,35 +86,74 @@ int runContext(const std::vector<std::string> &argv)
     EncoderOptions eo;
     if (a.value("--threads"))
         eo.threads = unsigned(a.integer("--threads", 0, 1, 1024));
+    StudyRequest sr;
+    sr.sentences = marked;
+    sr.word = a.value("--word", "");
+    sr.nearestCount = 0; // computed below for the requested layers only
+    sr.predictionCount = std::size_t(a.integer("--predict", 0, 0, 1000));
+    const std::size_t nearest = std::size_t(a.integer("--nearest", 0, 0, 1000));
+    std::optional<double> threshold;
+    if (a.value("--threshold")) {
+        const std::string t = a.value("--threshold", "");
+        char *end = nullptr;
+        const double v = std::strtod(t.c_str(), &end);
+        if (t.empty() || *end != '\0' || !(v >= -1.0 && v <= 1.0))
+            throw UsageError("--threshold must be a cosine from -1 to 1, got '" + t + "'");
+        threshold = v;
+    }
     auto model = BertModel::load(folder, a.flag("--quiet") ? nullProgress() : progress);
     const std::size_t layers = model->config().layers;
     const LayerRequest request = parseLayers(a.value("--layer", "-1"), layers);
+    if (sr.predictionCount > 0 && !model->hasMlmHead())
+        throw std::runtime_error("--predict: " + folder +
+                                 " has no masked-language-model head (a *ForMaskedLM checkpoint "
+                                 "has one)");
+    if (sr.word.empty())
+        for (std::size_t s = 0; s < marked.size(); ++s)
+            if (parseMarkedSentence(marked[s], model->tokenizer()).targets.empty())
+                throw std::runtime_error("sentence " + std::to_string(s + 1) +
+                                         " has no [target]: mark the word in square brackets, as "
+                                         "in \"the [bank] of the river\", or give --word WORD");
 
     Encoder encoder(model, eo);
-    ContextAnalysis analysis = analyzeSentences(encoder, marked, progress);
+    const ContextStudy study = runStudy(encoder, sr, progress);
     progress.clear();
-    for (std::size_t s = 0; s < analysis.sentences.size(); ++s) {
-        bool any = false;
-        for (const auto &t : analysis.targets)
-            any = any || t.sentence == s;
-        if (!any)
-            throw std::runtime_error("sentence " + std::to_string(s + 1) +
-                                     " has no [target]: mark the word in square brackets, as in "
-                                     "\"the [bank] of the river\"");
-        if (analysis.sentences[s].truncated() && !a.flag("--quiet"))
-            std::cerr << "warning: sentence " << s + 1 << " is longer than the model's "
-                      << model->config().maxPositions << " positions; the rest is cut\n";
+    const ContextAnalysis &analysis = study.analysis;
+    if (!a.flag("--quiet")) {
+        for (std::size_t s : study.sentencesWithoutTarget)
+            std::cerr << "warning: sentence " << s << " has no '" << sr.word << "'\n";
+        for (std::size_t s = 0; s < analysis.sentences.size(); ++s)
+            if (analysis.sentences[s].truncated())
+                std::cerr << "warning: sentence " << s + 1 << " is longer than the model's "
+                          << model->config().maxPositions << " positions; the rest is cut\n";
     }
 
-    // vectors[c] = one row per target at layer choice c.
+    // vectors[c] = one row per target at layer choice c, with its cosines, self-similarity,
+    // baseline (hidden states only), sense groups and nearest tokens.
+    const std::size_t n = study.occurrences.size();
     std::vector<RowMatrix> vectors(request.choices.size());
+    std::vector<Eigen::MatrixXf> cosines;
+    std::vector<std::vector<int>> senses;
+    std::vector<double> cuts;
+    std::vector<std::vector<std::vector<TokenScore>>> near;
     for (std::size_t c = 0; c < request.choices.size(); ++c) {
-        vectors[c].resize(Eigen::Index(analysis.targets.size()),
-                          Eigen::Index(model->config().hiddenSize));
-        for (std::size_t t = 0; t < analysis.targets.size(); ++t)
+        vectors[c].resize(Eigen::Index(n), Eigen::Index(model->config().hiddenSize));
+        for (std::size_t t = 0; t < n; ++t)
             vectors[c].row(Eigen::Index(t)) =
-                selectLayer(analysis.targets[t].layers, request.choices[c]);
+                selectLayer(study.occurrences[t].target.layers, request.choices[c]);
+        cosines.push_back(cosineMatrix(vectors[c]));
+        const double cut = threshold ? *threshold : suggestThreshold(cosines.back()).value_or(1.0);
+        cuts.push_back(cut);
+        senses.push_back(clusterByCosine(cosines.back(), cut));
+        near.push_back(nearest ? nearestTokensOfRows(*model, vectors[c], nearest)
+                               : std::vector<std::vector<TokenScore>>(n));
     }
+    const auto baselineOf = [&](std::size_t c) {
+        const LayerChoice &choice = request.choices[c];
+        if (choice.kind != LayerChoice::Kind::Layer)
+            return std::numeric_limits<double>::quiet_NaN();
+        return study.baseline[std::size_t(choice.layer)];
+    };
     const auto &tok = model->tokenizer();
 
     if (a.flag("--json")) {
@@ -130,8 +177,8 @@ int runContext(const std::vector<std::string> &argv)
             j.endArray().key("truncated").value(sent.truncated()).endObject();
         }
         j.endArray().key("targets").beginArray();
-        for (std::size_t t = 0; t < analysis.targets.size(); ++t) {
-            const auto &target = analysis.targets[t];
+        for (std::size_t t = 0; t < n; ++t) {
+            const auto &target = study.occurrences[t].target;
             j.beginObject()
                 .key("sentence")
                 .value(target.sentence + 1)
@@ -148,11 +195,56 @@ int runContext(const std::vector<std::string> &argv)
                     j.value(vectors[c](Eigen::Index(t), k));
                 j.endArray();
             }
-            j.endObject().endObject();
+            j.endObject();
+            if (nearest) {
+                j.key("nearest").beginObject();
+                for (std::size_t c = 0; c < request.choices.size(); ++c) {
+                    j.key(request.names[c]).beginArray();
+                    for (const TokenScore &ts : near[c][t])
+                        j.beginObject()
+                            .key("token")
+                            .value(ts.token)
+                            .key("cosine")
+                            .value(ts.score)
+                            .endObject();
+                    j.endArray();
+                }
+                j.endObject();
+            }
+            if (study.hasPredictions) {
+                j.key("predictions").beginArray();
+                for (const TokenScore &ts : study.occurrences[t].predictions)
+                    j.beginObject()
+                        .key("token")
+                        .value(ts.token)
+                        .key("probability")
+                        .value(ts.score)
+                        .endObject();
+                j.endArray();
+            }
+            j.endObject();
         }
-        j.endArray().key("cosine").beginObject();
+        j.endArray().key("self_similarity").beginObject();
+        for (std::size_t c = 0; c < request.choices.size(); ++c)
+            j.key(request.names[c]).value(meanPairCosine(cosines[c]));
+        j.endObject().key("baseline").beginObject();
+        for (std::size_t c = 0; c < request.choices.size(); ++c)
+            j.key(request.names[c]).value(baselineOf(c));
+        j.endObject().key("senses").beginObject();
         for (std::size_t c = 0; c < request.choices.size(); ++c) {
-            const Eigen::MatrixXf cos = cosineMatrix(vectors[c]);
+            j.key(request.names[c])
+                .beginObject()
+                .key("threshold")
+                .value(cuts[c])
+                .key("groups")
+                .beginArray();
+            for (int g : senses[c])
+                j.value(g + 1);
+            j.endArray().endObject();
+        }
+        j.endObject().key("cosine").beginObject();
+        for (std::size_t c = 0; c < request.choices.size(); ++c) {
+            const Eigen::MatrixXf &cos = cosines[c];
             j.key(request.names[c]).beginArray();
             for (Eigen::Index r = 0; r < cos.rows(); ++r) {
                 j.beginArray();
@@ -176,8 +268,8 @@ int runContext(const std::vector<std::string> &argv)
             std::cout << ' ' << tok.token(id);
         std::cout << "\n";
     }
-    for (std::size_t t = 0; t < analysis.targets.size(); ++t) {
-        const auto &target = analysis.targets[t];
+    for (std::size_t t = 0; t < n; ++t) {
+        const auto &target = study.occurrences[t].target;
         std::cout << "target " << t + 1 << ": '" << target.word << "' in sentence "
                   << target.sentence + 1 << " (" << target.rows.size() << " piece"
                   << (target.rows.size() == 1 ? "" : "s") << ")\n";
@@ -186,10 +278,22 @@ int runContext(const std::vector<std::string> &argv)
             for (Eigen::Index k = 0; k < vectors[c].cols(); ++k)
                 std::cout << ' ' << formatFloat(vectors[c](Eigen::Index(t), k));
             std::cout << "\n";
+            if (nearest) {
+                std::cout << "    nearest tokens:";
+                for (const TokenScore &ts : near[c][t])
+                    std::cout << ' ' << ts.token << " (" << formatFloat(ts.score) << ')';
+                std::cout << "\n";
+            }
+        }
+        if (study.hasPredictions) {
+            std::cout << "  guesses for [MASK]:";
+            for (const TokenScore &ts : study.occurrences[t].predictions)
+                std::cout << ' ' << ts.token << " (" << formatFloat(ts.score) << ')';
+            std::cout << "\n";
         }
     }
     for (std::size_t c = 0; c < request.choices.size(); ++c) {
-        const Eigen::MatrixXf cos = cosineMatrix(vectors[c]);
+        const Eigen::MatrixXf &cos = cosines[c];
         std::cout << "cosine similarity between targets, layer " << request.names[c] << ":\n";
         std::cout << "      ";
         for (Eigen::Index k = 0; k < cos.cols(); ++k) {
@@ -209,6 +313,14 @@ int runContext(const std::vector<std::string> &argv)
             }
             std::cout << "\n";
         }
+        char line[160];
+        std::snprintf(line, sizeof line,
+                      "self-similarity %.3f, baseline %.3f; senses at cosine %.3f:",
+                      meanPairCosine(cos), baselineOf(c), cuts[c]);
+        std::cout << line;
+        for (int g : senses[c])
+            std::cout << ' ' << g + 1;
+        std::cout << "\n";
     }
     return 0;
 }

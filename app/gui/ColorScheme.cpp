@@ -72,15 +72,12 @@ Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids
     for (auto it = counts.begin(); it != counts.end(); ++it)
         order.append({-it.value(), it.key()});
     std::sort(order.begin(), order.end());
-    static const QColor palette[] = {
-        QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
-        QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(188, 189, 34),
-        QColor(23, 190, 207),  QColor(127, 127, 127)};
     QHash<QString, QColor> colorOf;
     for (int i = 0; i < std::min<int>(10, int(order.size())); ++i) {
-        colorOf[order[i].second] = palette[i];
+        colorOf[order[i].second] = categoricalColor(i);
         c.legend.entries.append(
-            {order[i].second.isEmpty() ? QObject::tr("(empty)") : order[i].second, palette[i]});
+            {order[i].second.isEmpty() ? QObject::tr("(empty)") : order[i].second,
+             categoricalColor(i)});
     }
     const QColor other(200, 200, 200);
     if (order.size() > 10)
@@ -89,6 +86,15 @@ Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids
         c.colors[i] = colorOf.value(QString::fromStdString(col->values[ids[i]]), other).rgba();
     c.legend.kind = render::Legend::Kind::Categorical;
     return c;
+}
+
+QColor categoricalColor(int k)
+{
+    static const QColor palette[] = {
+        QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
+        QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(188, 189, 34),
+        QColor(23, 190, 207),  QColor(127, 127, 127)};
+    return palette[std::size_t(k) % std::size(palette)];
 }
 
 Coloring colorByPreservation(const std::vector<float> &kept)

@@ -26,6 +26,9 @@ Coloring colorByPreservation(const std::vector<float> &kept);
 /// One neutral colour (selection and search hits then stand out).
 Coloring colorUniform(std::size_t n);
 
+/// The k-th colour of a 10-colour categorical palette (Tableau 10), repeating after 10.
+QColor categoricalColor(int k);
+
 /// A perceptually ordered ramp (viridis-like), t in [0, 1].
 QColor rampColor(double t);
 

@@ -1,5 +1,7 @@
 #include "gui/EvalDialog.h"
 
+#include "gui/FutureResult.h"
+
 #include "gui/PromiseProgress.h"
 
 #include <QApplication>
@@ -22,7 +24,6 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QTableWidget>
-#include <QUnhandledException>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -351,27 +352,13 @@ void EvalDialog::reject()
 void EvalDialog::onFinished()
 {
     setRunning(false);
-    QFuture<EvaluationReport> future = m_watcher.future();
     QString error;
     try {
-        if (future.isCanceled() && future.resultCount() == 0) {
-            future.waitForFinished();
-            throw Cancelled();
-        }
-        m_report = future.result();
-    } catch (const QUnhandledException &e) {
-        // QtConcurrent wraps what is not a QException; the original carries the message.
-        try {
-            if (e.exception())
-                std::rethrow_exception(e.exception());
-            error = tr("The evaluation failed.");
-        } catch (const Cancelled &) {
-            error = tr("Cancelled");
-        } catch (const std::exception &inner) {
-            error = QString::fromUtf8(inner.what());
-        }
+        m_report = takeResult(m_watcher.future());
     } catch (const Cancelled &) {
         error = tr("Cancelled");
+    } catch (const QUnhandledException &) {
+        error = tr("The evaluation failed.");
     } catch (const std::exception &e) {
         error = QString::fromUtf8(e.what());
     }

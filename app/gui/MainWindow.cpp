@@ -1,8 +1,10 @@
 #include "gui/MainWindow.h"
 
 #include "gui/ColorScheme.h"
+#include "gui/ContextLab.h"
 #include "gui/DataDock.h"
 #include "gui/EvalDialog.h"
+#include "gui/FutureResult.h"
 #include "gui/ProjectionDock.h"
 #include "gui/SearchDock.h"
 #include "gui/TrainLab.h"
@@ -27,7 +29,6 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QStringListModel>
-#include <QUnhandledException>
 #include <QtConcurrent>
 
 namespace embex::gui {
@@ -35,33 +36,6 @@ namespace embex::gui {
 namespace {
 constexpr int kMaxRecent = 10;
 
-/// QtConcurrent wraps exceptions that are not QException in QUnhandledException; this gives
-/// back the original (FormatError, Cancelled...) so its message reaches the user.
-template <typename T> T takeResult(QFuture<T> future)
-{
-    try {
-        if (future.isCanceled() && future.resultCount() == 0) {
-            future.waitForFinished();
-            throw Cancelled();
-        }
-        return future.result();
-    } catch (const QUnhandledException &e) {
-        if (e.exception())
-            std::rethrow_exception(e.exception());
-        throw;
-    }
-}
-
-/// Cancels a job and waits for it; a job that failed rethrows from waitForFinished(), which
-/// here (replacing or closing) is no longer of interest.
-template <typename T> void cancelAndWait(QFutureWatcher<T> &watcher)
-{
-    watcher.cancel();
-    try {
-        watcher.waitForFinished();
-    } catch (...) {
-    }
-}
 constexpr int kMaxHitsListed = 500;
 constexpr std::size_t kMaxHitsHighlighted = 5000;
 } // namespace
@@ -246,6 +220,12 @@ void MainWindow::createMenus()
     train->addAction(tr("&Evaluate vectors..."), this, &MainWindow::showEvaluation)
         ->setObjectName("evaluateAction");
 
+    auto *context = menuBar()->addMenu(tr("&Context"));
+    context
+        ->addAction(tr("Context &lab (BERT models)..."), QKeySequence(Qt::CTRL | Qt::Key_K), this,
+                    &MainWindow::showContextLab)
+        ->setObjectName("contextLabAction");
+
     auto *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Embex"), this, &MainWindow::about);
 }
@@ -294,6 +274,7 @@ void MainWindow::openFile(const QString &path)
         cancelAndWait(m_loadWatcher);
     m_loadingPath = path;
     m_loadingInMemory = false;
+    m_loadPending = true;
     m_dataDock->setLoading(true, path);
     statusBar()->showMessage(tr("Loading %1...").arg(QFileInfo(path).fileName()));
     m_loadWatcher.setFuture(startLoad(path));
@@ -307,6 +288,7 @@ void MainWindow::adoptSet(EmbeddingSetPtr set, const QString &name)
         cancelAndWait(m_loadWatcher);
     m_loadingPath = name;
     m_loadingInMemory = true;
+    m_loadPending = true;
     m_dataDock->setLoading(true, name);
     statusBar()->showMessage(tr("Indexing %1...").arg(name));
     // The same result a file load gives (see startLoad), built off the UI thread, so that
@@ -347,6 +329,19 @@ void MainWindow::showTrainLab()
     m_trainLab->activateWindow();
 }
 
+ContextLab *MainWindow::showContextLab()
+{
+    if (!m_contextLab)
+        m_contextLab = new ContextLab(this);
+    if (m_set)
+        m_contextLab->setStaticSet(m_set, m_index,
+                                   m_inMemory ? m_path : QFileInfo(m_path).fileName());
+    m_contextLab->show();
+    m_contextLab->raise();
+    m_contextLab->activateWindow();
+    return m_contextLab;
+}
+
 void MainWindow::showEvaluation()
 {
     if (!m_set) {
@@ -368,6 +363,9 @@ void MainWindow::cancelLoad()
 
 void MainWindow::onLoaded()
 {
+    if (!m_loadPending || !m_loadWatcher.future().isFinished())
+        return; // a notification of a replaced job, or a repeat
+    m_loadPending = false;
     m_dataDock->setLoading(false);
     LoadedSet loaded;
     try {
@@ -414,6 +412,8 @@ void MainWindow::onLoaded()
     if (!m_inMemory && m_path != defaultSetPath())
         addRecent(m_path);
     statusBar()->showMessage(tr("Loaded %1 words").arg(m_set->size()), 3000);
+    if (m_contextLab)
+        m_contextLab->setStaticSet(m_set, m_index, shownName);
     emit loadFinished(true, {});
     project();
 }
@@ -424,6 +424,12 @@ void MainWindow::project()
         return;
     if (m_projWatcher.isRunning())
         cancelAndWait(m_projWatcher);
+    // The previous PCA, finished or not, is replaced: its result must not arrive after this
+    // projection's (a t-SNE run does not replace the watcher's future).
+    if (m_projectionPending) {
+        m_projectionPending = false;
+        m_projectionDock->setBusy(false);
+    }
     m_tsne->stop();
     if (m_projectionDock->isTsne()) {
         startTsne();
@@ -444,11 +450,15 @@ void MainWindow::project()
         }
     }
     m_projectionDock->setBusy(true);
+    m_projectionPending = true;
     m_projWatcher.setFuture(startProjection(m_set, s));
 }
 
 void MainWindow::onProjected()
 {
+    if (!m_projectionPending || !m_projWatcher.future().isFinished())
+        return; // a notification of a replaced job, or a repeat
+    m_projectionPending = false;
     m_projectionDock->setBusy(false);
     ProjectionResult result;
     try {
@@ -459,7 +469,7 @@ void MainWindow::onProjected()
         return;
     } catch (const std::exception &e) {
         const QString msg = QString::fromUtf8(e.what());
-        showError(tr("Projection failed"), msg);
+        showError(tr("Projection failed"), tr("PCA of %1 failed: %2").arg(setName(), msg));
         emit projectionFinished(false, msg);
         return;
     }
@@ -536,7 +546,7 @@ void MainWindow::onTsneFinished(bool ok, const QString &message)
             computeHonesty();
         statusBar()->showMessage(tr("t-SNE finished"), 5000);
     } else if (message != QLatin1String("stopped")) {
-        showError(tr("t-SNE failed"), message);
+        showError(tr("t-SNE failed"), tr("t-SNE of %1 failed: %2").arg(setName(), message));
     }
     emit projectionFinished(ok, message);
 }
@@ -763,6 +773,11 @@ void MainWindow::updateStatus()
     m_statusFrame->setText(m_view ? tr("frame %1 ms").arg(m_lastFrameMs, 0, 'f', 1) : QString());
 }
 
+QString MainWindow::setName() const
+{
+    return m_inMemory ? m_path : QFileInfo(m_path).fileName();
+}
+
 void MainWindow::showError(const QString &title, const QString &message)
 {
     if (!qApp->property("embexNoDialogs").toBool())
@@ -914,6 +929,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
     m_projectionDock->save(s);
     cancelAndWait(m_loadWatcher);
     cancelAndWait(m_projWatcher);
+    // Whatever those jobs ended with is no longer of interest: no result shown, no error
+    // dialog popping up over a closed window.
+    m_loadPending = m_projectionPending = false;
+    m_dataDock->setLoading(false);
+    m_projectionDock->setBusy(false);
     event->accept();
 }
 

@@ -15,6 +15,7 @@ class ScatterView;
 
 namespace embex::gui {
 
+class ContextLab;
 class DataDock;
 class ProjectionDock;
 class SearchDock;
@@ -46,6 +47,10 @@ public:
     bool writeLayout(const QString &path, QString *error = nullptr) const;
     /// The word ids of the current search hits.
     const std::vector<WordId> &hits() const { return m_hits; }
+    /// A load (or adoptSet) is running or its result is not shown yet.
+    bool isLoading() const { return m_loadPending; }
+    /// A PCA projection is running or its result is not shown yet (t-SNE: tsneRunner()).
+    bool isProjecting() const { return m_projectionPending; }
 
 public slots:
     void openFile(const QString &path);
@@ -60,6 +65,9 @@ public slots:
     /// indexed in the background, then laid out; loadFinished() follows. `name` stands in for
     /// the file name (title, summary); it is not added to the recent files.
     void adoptSet(embex::EmbeddingSetPtr set, const QString &name);
+    /// Context ▸ Context lab: one word across sentences and layers of a BERT-family model. The
+    /// lab shows the explorer's set as the static vectors. Returns the lab (one per window).
+    ContextLab *showContextLab();
 
 signals:
     /// A load ended: ok, or failed/cancelled with a one-line message.
@@ -91,6 +99,8 @@ private:
     void runSearch(const QString &text, bool regex);
     void updateNeighbors();
     void showError(const QString &title, const QString &message);
+    /// The shown set's name for messages: its file name, or the name it was adopted under.
+    QString setName() const;
     void addRecent(const QString &path);
     void updateStatus();
     QString tooltipFor(int point) const;
@@ -99,6 +109,7 @@ private:
     void exportLayout();
     void about();
     void showTrainLab();
+
     /// Train ▸ Evaluate vectors: analogy and word-similarity scores of the current set.
     void showEvaluation();
 
@@ -116,7 +127,11 @@ private:
     std::vector<float> m_honesty;
     QString m_loadingPath, m_path;
     bool m_loadingInMemory = false, m_inMemory = false; // adoptSet: no file behind the set
+    // The watchers' current job has not been handled yet: a finished() queued for a job that a
+    // newer one replaced, or a second one for the same job, is ignored.
+    bool m_loadPending = false, m_projectionPending = false;
     TrainLab *m_trainLab = nullptr;
+    ContextLab *m_contextLab = nullptr;
     EmbeddingSetPtr m_set;
     QStringList m_words;
     std::shared_ptr<const ExactIndex> m_index;

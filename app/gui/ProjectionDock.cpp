@@ -109,8 +109,10 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_topN->setToolTip(tr("The N most frequent words (file order); 0 = all."));
     sf->addRow(tr("Top N words:"), m_topN);
     m_include = new QLineEdit(subset);
+    m_include->setObjectName("include");
     m_include->setPlaceholderText(tr("regular expression"));
     m_exclude = new QLineEdit(subset);
+    m_exclude->setObjectName("exclude");
     m_exclude->setPlaceholderText(tr("regular expression"));
     sf->addRow(tr("Include:"), m_include);
     sf->addRow(tr("Exclude:"), m_exclude);

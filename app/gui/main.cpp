@@ -1,10 +1,19 @@
-// embex: the desktop explorer. `embex [FILE]` opens a file, or the default GloVe set.
+// embex: the desktop explorer. `embex [FILE]` opens a file, or the default GloVe set;
+// `embex --context MODEL_DIR [--preset WORD]` opens the context lab with a model.
 #include "gui/Automation.h"
+#include "gui/ContextLab.h"
+#include "gui/ContextPresets.h"
 #include "gui/MainWindow.h"
+#include "render/ScatterView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPainter>
+#include <QPixmap>
 #include <QSurfaceFormat>
+#include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char **argv)
 {
@@ -33,7 +42,15 @@ int main(int argc, char **argv)
                              "Open, lay out, render frames while panning, print timings.");
     QCommandLineOption frames("frames", "With --benchmark-render: frames to time (200).", "N",
                               "200");
-    parser.addOptions({shot, select, whole, bench, frames});
+    QCommandLineOption context("context",
+                               "Open the context lab with a BERT-family model folder (config.json, "
+                               "vocab.txt, model.safetensors).",
+                               "MODEL_DIR");
+    QCommandLineOption preset("preset",
+                              "With --context: study an example word (bank, bat, crane, spring, "
+                              "play, light). With --screenshot: capture the lab once it is done.",
+                              "WORD");
+    parser.addOptions({shot, select, whole, bench, frames, context, preset});
     parser.process(app);
 
     embex::gui::MainWindow window;
@@ -44,6 +61,60 @@ int main(int argc, char **argv)
     request.select = parser.value(select);
     request.wholeWindow = parser.isSet(whole);
     request.file = parser.positionalArguments().value(0);
+    if (parser.isSet(context)) {
+        window.show();
+        if (!request.file.isEmpty())
+            window.openFile(request.file);
+        embex::gui::ContextLab *lab = window.showContextLab();
+        const QString word = parser.value(preset);
+        int k = -1;
+        const auto &presets = embex::gui::contextPresets();
+        for (int i = 0; i < presets.size(); ++i)
+            if (presets[i].word == word)
+                k = i;
+        if (!word.isEmpty() && k < 0) {
+            std::fprintf(stderr, "embex: --preset: no example '%s'\n", qPrintable(word));
+            return 2;
+        }
+        if (!request.screenshot.isEmpty()) {
+            qApp->setProperty("embexNoDialogs", true);
+            QObject::connect(lab, &embex::gui::ContextLab::modelLoaded, lab,
+                             [](bool ok, const QString &message) {
+                                 if (!ok) {
+                                     std::fprintf(stderr, "embex: %s\n", qPrintable(message));
+                                     QCoreApplication::exit(1);
+                                 }
+                             });
+            QObject::connect(lab, &embex::gui::ContextLab::studyFinished, lab,
+                             [lab, out = request.screenshot](bool ok, const QString &message) {
+                                 if (!ok) {
+                                     std::fprintf(stderr, "embex: %s\n", qPrintable(message));
+                                     QCoreApplication::exit(1);
+                                     return;
+                                 }
+                                 QTimer::singleShot(900, lab, [lab, out] {
+                                     // The GL views' overlays (labels, legend) are drawn
+                                     // by QPainter on their own frames: paint them in.
+                                     QPixmap image = lab->grab();
+                                     QPainter painter(&image);
+                                     for (auto *view : {lab->contextView(), lab->staticView()})
+                                         if (view)
+                                             painter.drawImage(view->mapTo(lab, QPoint(0, 0)),
+                                                               view->renderImage(view->size()));
+                                     painter.end();
+                                     const bool saved = image.save(out);
+                                     if (!saved)
+                                         std::fprintf(stderr, "embex: cannot write %s\n",
+                                                      qPrintable(out));
+                                     QCoreApplication::exit(saved ? 0 : 1);
+                                 });
+                             });
+        }
+        lab->openModel(parser.value(context));
+        if (k >= 0)
+            lab->applyPreset(k);
+        return app.exec();
+    }
     if (!request.screenshot.isEmpty() || request.benchmark) {
         qApp->setProperty("embexNoDialogs", true);
         window.resize(1280 + 300, 800 + 100);

@@ -2,6 +2,7 @@
 #include "contextual/JsonValue.h"
 #include "contextual/Safetensors.h"
 #include "io/FormatError.h"
+#include "util/MemoryBudget.h"
 
 #include <algorithm>
 #include <cmath>
@@ -119,6 +120,14 @@ public:
     }
 
     const std::string &firstPath() const { return m_files.front()->path(); }
+    /// Bytes the float tensors of every shard take as float32.
+    std::uint64_t float32Bytes() const
+    {
+        std::uint64_t total = 0;
+        for (const auto &f : m_files)
+            total += f->float32Bytes();
+        return total;
+    }
     std::size_t readCount() const { return m_read; }
 
 private:
@@ -373,6 +382,9 @@ std::shared_ptr<const BertModel> BertModel::load(const std::string &folderIn, Pr
                                           " token the encoder needs");
     Checkpoint ckpt(folder);
     const std::string prefix = findPrefix(ckpt);
+    // Every weight is converted to float32 (F16/BF16 checkpoints double): refuse up front
+    // what would not fit rather than meet the OOM killer half-way.
+    requireMemory(ckpt.firstPath(), ckpt.float32Bytes(), "the model's weights as float32");
     // Tensors read: 5 for the embeddings, 16 per layer, 6 for an MLM head.
     const std::size_t expected = 5 + 16 * config.layers + 6;
     BertWeights weights = WeightLoader(ckpt, config, prefix, progress, expected).load();

@@ -211,6 +211,27 @@ std::vector<TokenScore> nearestTokens(const BertModel &model, std::span<const fl
     return topK(model, cos, k, skipBracketed);
 }
 
+std::vector<std::vector<TokenScore>> nearestTokensOfRows(const BertModel &model,
+                                                         const RowMatrix &vectors, std::size_t k,
+                                                         bool skipBracketed)
+{
+    const RowMatrix &emb = model.weights().wordEmbeddings;
+    if (vectors.rows() > 0 && vectors.cols() != emb.cols())
+        throw std::invalid_argument("vectors have " + std::to_string(vectors.cols()) +
+                                    " dimensions, the model " + std::to_string(emb.cols()));
+    // vocab × rows: every token's dot product with every row, one product.
+    const Eigen::MatrixXf dots = emb * vectors.transpose();
+    std::vector<std::vector<TokenScore>> out;
+    out.reserve(std::size_t(vectors.rows()));
+    for (Eigen::Index i = 0; i < vectors.rows(); ++i) {
+        const float norm = vectors.row(i).norm();
+        const Eigen::VectorXf cos = dots.col(i).cwiseProduct(model.inverseEmbeddingNorms()) *
+                                    (norm > 0 ? 1.0f / norm : 0.0f);
+        out.push_back(topK(model, cos, k, skipBracketed));
+    }
+    return out;
+}
+
 namespace {
 
 /// A target's rows, or std::invalid_argument naming the sentence (1-based) and the word.

@@ -105,6 +105,11 @@ std::vector<TokenScore> maskedPredictions(const BertModel &model, const EncodedB
 /// when skipBracketed.
 std::vector<TokenScore> nearestTokens(const BertModel &model, std::span<const float> vector,
                                       std::size_t k, bool skipBracketed = true);
+/// nearestTokens() of every row of a matrix (rows × hidden), with one matrix product for all
+/// rows: result[i] belongs to row i.
+std::vector<std::vector<TokenScore>> nearestTokensOfRows(const BertModel &model,
+                                                         const RowMatrix &vectors, std::size_t k,
+                                                         bool skipBracketed = true);
 
 /// One marked target of a batch.
 struct ContextTarget

@@ -285,6 +285,9 @@ void SafetensorsFile::toFloat(const SafetensorsTensor &t, float *out, bool allow
                                   "tensor " + quoted(t.name) + " has dtype " + dtypeName(t.dtype) +
                                       "; expected F32, F16, BF16 or F64");
     }
+    // A file truncated under the mapping reads as zeros past its new end (see MappedFile).
+    if (m_file->truncated())
+        m_file->checkUnchanged();
     if (allowNonFinite)
         return;
     // A branch-free sweep first (vectorises); the position only when something is wrong.
@@ -298,6 +301,16 @@ void SafetensorsFile::toFloat(const SafetensorsTensor &t, float *out, bool allow
             throw FormatError::atByte(path(), t.begin + i * dtypeSize(t.dtype),
                                       "tensor " + quoted(t.name) + " element " + std::to_string(i) +
                                           " is " + (std::isnan(out[i]) ? "NaN" : "infinite"));
+}
+
+std::uint64_t SafetensorsFile::float32Bytes() const
+{
+    std::uint64_t total = 0;
+    for (const SafetensorsTensor &t : m_tensors)
+        if (t.dtype == SafetensorsDtype::F32 || t.dtype == SafetensorsDtype::F16 ||
+            t.dtype == SafetensorsDtype::BF16 || t.dtype == SafetensorsDtype::F64)
+            total += t.elements * sizeof(float);
+    return total;
 }
 
 std::vector<float> SafetensorsFile::toFloat(const SafetensorsTensor &t, bool allowNonFinite) const

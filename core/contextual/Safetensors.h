@@ -96,6 +96,12 @@ public:
     /// a U64 tensor must fit. Throws FormatError for a floating dtype.
     std::vector<std::int64_t> toInt64(const SafetensorsTensor &t) const;
 
+    /// Bytes the float tensors take once converted to float32 (F16/BF16: twice their size in
+    /// the file).
+    std::uint64_t float32Bytes() const;
+    /// Throws std::runtime_error if the file changed since it was opened (MappedFile).
+    void checkUnchanged() const { m_file->checkUnchanged(); }
+
     /// The format's limit on the header length.
     static constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
 

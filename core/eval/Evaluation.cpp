@@ -204,24 +204,6 @@ void solveBatch(const EmbeddingSet &set, const Vocabulary &vocab, std::span<Task
     }
 }
 
-/// Forwards to a parent Progress, mapping [0, 1] to [from, to].
-class PartProgress : public Progress
-{
-public:
-    PartProgress(Progress &parent, double from, double to)
-        : m_parent(parent), m_from(from), m_to(to)
-    {}
-    void report(double fraction, std::string_view stage) override
-    {
-        m_parent.report(m_from + fraction * (m_to - m_from), stage);
-    }
-    bool cancelled() const override { return m_parent.cancelled(); }
-
-private:
-    Progress &m_parent;
-    double m_from, m_to;
-};
-
 std::string fileName(const std::string &path)
 {
     const auto slash = path.find_last_of('/');
@@ -403,7 +385,7 @@ EvaluationReport evaluate(const EmbeddingSet &set, const std::vector<std::string
     for (const auto &f : analogies) {
         const double from = double(doneQuestions) / double(totalQuestions);
         doneQuestions += f.questionCount();
-        PartProgress part(progress, from, double(doneQuestions) / double(totalQuestions));
+        SubProgress part(progress, from, double(doneQuestions) / double(totalQuestions));
         report.analogies.push_back(evaluateAnalogies(set, f, options, part));
     }
     for (const auto &f : pairs) {

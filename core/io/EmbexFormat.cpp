@@ -49,6 +49,7 @@
 #include "util/Half.h"
 #include "util/InputStream.h"
 #include "util/MappedFile.h"
+#include "util/MemoryBudget.h"
 
 #include <sys/mman.h>
 #include <zlib.h>
@@ -397,6 +398,7 @@ EmbeddingSetPtr build(Parser::Result r, std::shared_ptr<const void> keepAlive,
     std::shared_ptr<EmbeddingSet> set;
     std::vector<float> decoded;
     if (r.dtype == kFloat16) {
+        requireMemoryForRows(path, r.words.size(), r.dim, false);
         decoded = decodeMatrix(r, path, progress);
         keepAlive.reset(); // the file's bytes are no longer needed
     }
@@ -433,6 +435,7 @@ EmbeddingSetPtr readCompressed(const std::string &path, Progress &progress)
                                       "-byte .gz file");
     // Not value-initialised: pages are committed only as data arrives, so a small .gz that
     // claims a huge size costs nothing before it runs out.
+    requireMemory(path, announced, "the decompressed file");
     const auto total = static_cast<std::size_t>(announced);
     std::shared_ptr<unsigned char[]> buf(new unsigned char[total]);
     std::memcpy(buf.get(), header, kHeaderSize);
@@ -498,7 +501,18 @@ EmbeddingSetPtr readEmbex(const std::string &path, const LoadOptions &opts, Prog
             std::min<std::uint64_t>(matrixAt ? matrixAt : map->size(), map->size()));
         ::posix_madvise(const_cast<unsigned char *>(map->data()), end, POSIX_MADV_WILLNEED);
     }
-    auto r = Parser(map->data(), map->size(), path).parse();
+    // A file that shrank while it was validated reads as zeros past its new end (see
+    // MappedFile): report that rather than the checksum or offset error it causes.
+    auto parse = [&] {
+        try {
+            return Parser(map->data(), map->size(), path).parse();
+        } catch (const FormatError &) {
+            map->checkUnchanged();
+            throw;
+        }
+    };
+    auto r = parse();
+    map->checkUnchanged();
     return build(std::move(r), map, path, progress);
 }
 

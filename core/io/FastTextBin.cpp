@@ -14,6 +14,7 @@
 #include "io/Readers.h"
 #include "util/InputStream.h"
 #include "util/MappedFile.h"
+#include "util/MemoryBudget.h"
 #include "util/Parallel.h"
 
 #include "io/FastTextLib.h"
@@ -407,6 +408,12 @@ EmbeddingSetPtr readFastTextBin(const std::string &path, const LoadOptions &opts
         size = inflated.size();
     }
     const ModelInfo info = validateModel(bytes, size, path);
+    // libfasttext holds the model's matrices (about the file's size), then the word vectors.
+    requireMemory(path,
+                  size + std::uint64_t(info.nwords) *
+                             (std::uint64_t(info.dim) * sizeof(float) + kWordOverheadBytes),
+                  "the model and " + std::to_string(info.nwords) + " × " +
+                      std::to_string(info.dim) + " float32 word vectors");
 
     auto model = std::make_shared<Model>();
     try {
@@ -416,8 +423,12 @@ EmbeddingSetPtr readFastTextBin(const std::string &path, const LoadOptions &opts
         if (!in)
             throw std::runtime_error("the stream ended early");
     } catch (const std::exception &e) {
+        if (map)
+            map->checkUnchanged();
         throw FormatError(path, std::string("libfasttext could not load the model: ") + e.what());
     }
+    if (map)
+        map->checkUnchanged();
     map.reset();
     std::string().swap(inflated);
 

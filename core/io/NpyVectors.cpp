@@ -405,6 +405,13 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
                                           std::to_string(dataBytes));
     }
 
+    // float32 in memory whatever the file's item size; a .gz is bounded by what it can expand to.
+    requireMemoryForRows(
+        path,
+        (in.compressed() ? std::min(dataBytes, maxGzipExpansion(in.fileSize())) : dataBytes) /
+            rowBytes,
+        dim);
+
     // Words first, so value errors can name the word.
     std::vector<std::string> words;
     std::size_t badUtf8 = 0;
@@ -473,6 +480,7 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
             fail(bad, nonFiniteName(dst[bad]));
         done += n;
     }
+    in.checkUnchanged(); // a file still being written is not complete
     if (in.compressed()) {
         char extra;
         if (in.read(&extra, 1) != 0)

@@ -1,5 +1,7 @@
 #include "io/ReaderSupport.h"
 
+#include "util/MemoryBudget.h"
+
 #include <algorithm>
 #include <charconv>
 #include <unordered_set>
@@ -41,6 +43,16 @@ std::size_t utf8SeqLen(std::string_view s, std::size_t i)
     return len;
 }
 } // namespace
+
+void requireMemoryForRows(const std::string &path, std::uint64_t rows, std::uint64_t dim,
+                          bool words)
+{
+    // dim ≤ kMaxDim and rows < 2^32 (checked by every reader before): no overflow.
+    const std::uint64_t needed = rows * (dim * sizeof(float) + (words ? kWordOverheadBytes : 0));
+    requireMemory(path, needed,
+                  std::to_string(rows) + " × " + std::to_string(dim) + " float32 values" +
+                      (words ? " and their words" : ""));
+}
 
 bool isValidUtf8(std::string_view s)
 {

@@ -12,6 +12,15 @@ namespace embex::detail {
 inline constexpr std::size_t kMaxDim = 65536;
 inline constexpr std::size_t kMaxWordBytes = 4096;
 
+/// Bytes a word costs besides its vector (the string, its index entry), for memory estimates.
+inline constexpr std::uint64_t kWordOverheadBytes = 64;
+
+/// Refuses (MemoryError, see util/MemoryBudget.h) a set of `rows` × `dim` float32 values, plus
+/// their words when `words`, that would not fit in the memory available now. Called after
+/// reading a header and before allocating.
+void requireMemoryForRows(const std::string &path, std::uint64_t rows, std::uint64_t dim,
+                          bool words = true);
+
 /// True if s is valid UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
 bool isValidUtf8(std::string_view s);
 /// s with each invalid UTF-8 sequence replaced by U+FFFD.

@@ -557,6 +557,7 @@ void TextReader::parseHeaderLine(std::string_view line)
         count > size * kMaxGzipRatio / rowBytes)
         fail("header claims " + str(count) + " rows of " + str(dim) +
              " values but the compressed file has only " + str(size) + " bytes");
+    requireMemoryForRows(m_path, count, dim);
     m_headerCount = count;
     m_dim = std::size_t(dim);
 }
@@ -600,6 +601,10 @@ void TextReader::reserveFor(std::size_t rows, std::uint64_t bytes)
     auto want = std::size_t(double(rows) * scale * 1.05) + 64;
     if (!m_in.compressed()) // every row takes at least 2 bytes per value
         want = std::min<std::size_t>(want, std::size_t(m_in.fileSize() / (2 * m_dim)) + 1);
+    if (capacity == 0 && m_layout != TextLayout::Word2Vec) // without a header: the estimate
+        requireMemoryForRows(
+            m_path, std::min<std::uint64_t>(want, std::uint64_t(std::ceil(double(rows) * scale))),
+            m_dim, hasWord);
     // Geometric growth if the estimate was short, so appending stays linear.
     want = std::max({want, rows, capacity + capacity / 4});
     m_data.reserve(want * m_dim);

@@ -149,6 +149,7 @@ EmbeddingSetPtr readWord2VecBinary(const std::string &path, const LoadOptions &o
         reserveRows = std::min(reserveRows, maxGzipExpansion(in.fileSize()) / minRow);
     }
 
+    requireMemoryForRows(path, reserveRows, dim);
     std::vector<std::string> words;
     std::vector<float> data;
     words.reserve(static_cast<std::size_t>(reserveRows));

@@ -18,22 +18,6 @@ namespace {
 using Eigen::Index;
 using Exact = std::pair<double, std::uint32_t>;
 
-/// Forwards a sub-range [from, to] of the overall progress.
-class SubProgress : public Progress
-{
-public:
-    SubProgress(Progress &base, double from, double to) : m_base(base), m_from(from), m_to(to) {}
-    void report(double fraction, std::string_view stage) override
-    {
-        m_base.report(m_from + (m_to - m_from) * fraction, stage);
-    }
-    bool cancelled() const override { return m_base.cancelled(); }
-
-private:
-    Progress &m_base;
-    double m_from, m_to;
-};
-
 void requireFinite(ConstRowMap m, const char *what)
 {
     for (Index i = 0; i < m.rows(); ++i)

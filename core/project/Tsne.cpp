@@ -29,24 +29,6 @@ constexpr double kMinGain = 0.01;
 // Points per partial sum of the recentring mean: fixed, so the sum does not depend on threads.
 constexpr std::size_t kMeanChunk = 4096;
 
-/// A slice [from, from + span] of another progress.
-class SubProgress : public Progress
-{
-public:
-    SubProgress(Progress &inner, double from, double span)
-        : m_inner(inner), m_from(from), m_span(span)
-    {}
-    void report(double fraction, std::string_view stage) override
-    {
-        m_inner.report(m_from + m_span * fraction, stage);
-    }
-    bool cancelled() const override { return m_inner.cancelled(); }
-
-private:
-    Progress &m_inner;
-    double m_from, m_span;
-};
-
 /// Standard normal samples: mt19937_64 + Box–Muller, identical across standard libraries
 /// (CONVENTIONS.md #6).
 class NormalSampler
@@ -381,7 +363,7 @@ TsneStatus tsneInit(const EmbeddingSet &set, std::span<const WordId> rows,
 
 RowMatrix tsne(ConstRowMap data, const TsneOptions &options, Progress &progress)
 {
-    SubProgress init(progress, 0.0, 0.3), optimize(progress, 0.3, 0.7);
+    SubProgress init(progress, 0.0, 0.3), optimize(progress, 0.3, 1.0);
     TsneStatus status = tsneInit(data, options, init);
     status.runToEnd(optimize);
     return status.layout();

@@ -39,8 +39,14 @@ AtomicFile::~AtomicFile()
 
 void AtomicFile::fail(const char *what)
 {
-    int err = errno;
-    throw std::runtime_error(m_path + ": " + what + ": " + std::strerror(err));
+    const int err = errno;
+    std::string msg = m_path + ": " + what + ": " + std::strerror(err);
+    if (err == ENOSPC || err == EFBIG || err == EDQUOT)
+        msg += " (the disk is full or a file size limit was reached)";
+    // The destructor removes the temporary file; the target was never touched.
+    if (!m_committed)
+        msg += "; the existing file, if any, is unchanged";
+    throw std::runtime_error(msg);
 }
 
 void AtomicFile::flushBuffer()

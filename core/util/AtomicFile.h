@@ -7,7 +7,8 @@ namespace embex {
 
 /// Writes a file atomically: data goes to a temporary file in the same folder, which commit()
 /// flushes, fsyncs and renames over the target. Destroyed without commit(), the temporary file
-/// is removed and the target is untouched. Errors throw std::runtime_error naming the target.
+/// is removed and the target is untouched. Errors throw std::runtime_error naming the target
+/// (a full disk or RLIMIT_FSIZE says so, with SIGXFSZ ignored or handled).
 /// Not thread-safe.
 class AtomicFile
 {

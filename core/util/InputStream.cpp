@@ -35,12 +35,15 @@ InputStream::InputStream(const std::string &path) : m_path(path)
     // Back to blocking reads for a regular file.
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     m_fileSize = static_cast<std::uint64_t>(st.st_size);
+    m_mtimeNs = std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    m_statFd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
     unsigned char magic[2] = {0, 0};
     ssize_t got = ::pread(fd, magic, 2, 0);
     m_compressed = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     gzFile gz = ::gzdopen(fd, "rb");
     if (!gz) {
         ::close(fd);
+        ::close(m_statFd);
         throw std::runtime_error(path + ": cannot open for reading");
     }
     ::gzbuffer(gz, 1 << 20);
@@ -51,6 +54,25 @@ InputStream::~InputStream()
 {
     if (m_gz)
         ::gzclose(static_cast<gzFile>(m_gz));
+    if (m_statFd >= 0)
+        ::close(m_statFd);
+}
+
+void InputStream::checkUnchanged() const
+{
+    struct stat st
+    {};
+    if (m_statFd < 0 || ::fstat(m_statFd, &st) != 0)
+        return;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size != m_fileSize)
+        throw std::runtime_error(m_path + ": the file changed while it was being read (" +
+                                 std::to_string(m_fileSize) + " bytes when opened, " +
+                                 std::to_string(size) +
+                                 " now); wait until it is complete and open it again");
+    if (std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec != m_mtimeNs)
+        throw std::runtime_error(m_path + ": the file was modified while it was being read; "
+                                          "wait until it is complete and open it again");
 }
 
 std::size_t InputStream::read(void *buf, std::size_t n)
@@ -71,6 +93,8 @@ std::size_t InputStream::read(void *buf, std::size_t n)
             throw std::runtime_error(m_path + ": corrupt gzip data at byte " +
                                      std::to_string(m_position) + " (uncompressed): " + msg);
     }
+    if (got == 0 && n > 0)
+        checkUnchanged(); // the end of the data: was it the end of a complete file?
     m_position += static_cast<std::uint64_t>(got);
     return static_cast<std::size_t>(got);
 }

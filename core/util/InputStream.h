@@ -8,6 +8,9 @@ namespace embex {
 /// Sequential reader of a file that may be gzip-compressed (detected from the magic bytes,
 /// not the extension). Refuses anything that is not a regular file (directories, FIFOs)
 /// so a read can never block forever. Errors throw std::runtime_error naming the file.
+/// Reaching the end of the data checks that the file's size and modification time are those it
+/// had when opened (checkUnchanged()), so a file still being written (a download in progress)
+/// is an error, not a partial set presented as complete.
 class InputStream
 {
 public:
@@ -28,6 +31,9 @@ public:
     /// Uncompressed bytes delivered so far.
     std::uint64_t position() const { return m_position; }
     const std::string &path() const { return m_path; }
+    /// Throws std::runtime_error ("PATH: the file changed while it was being read ...") if the
+    /// file's size or modification time differs from when it was opened.
+    void checkUnchanged() const;
 
 private:
     std::string m_path;
@@ -35,6 +41,8 @@ private:
     bool m_compressed = false;
     std::uint64_t m_fileSize = 0;
     std::uint64_t m_position = 0;
+    std::int64_t m_mtimeNs = 0;
+    int m_statFd = -1; // a second descriptor of the file, for checkUnchanged()
 };
 
 } // namespace embex

@@ -48,6 +48,23 @@ private:
     std::atomic<bool> m_cancel{false};
 };
 
+/// A slice of another progress: report(f) reports from + (to − from) · f; cancellation is the
+/// other's.
+class SubProgress : public Progress
+{
+public:
+    SubProgress(Progress &whole, double from, double to) : m_whole(whole), m_from(from), m_to(to) {}
+    void report(double fraction, std::string_view stage) override
+    {
+        m_whole.report(m_from + (m_to - m_from) * fraction, stage);
+    }
+    bool cancelled() const override { return m_whole.cancelled(); }
+
+private:
+    Progress &m_whole;
+    double m_from, m_to;
+};
+
 /// The do-nothing progress, for callers that do not care.
 inline Progress &nullProgress()
 {

@@ -1,6 +1,6 @@
 // embex-cli as a user runs it: exit codes, one-line errors, JSON output checked against the
 // in-process core, conversions that round-trip every value.
-#include "contextual/ContextVectors.h"
+#include "contextual/ContextStudy.h"
 #include "eval/Evaluation.h"
 #include "io/Formats.h"
 #include "project/Pca.h"
@@ -101,6 +101,7 @@ private slots:
     void trainErrors();
     void trainShippedBrown();
     void contextMatchesCore();
+    void contextWordNearestAndSenses();
     void killedWriterLeavesOldFile();
     void contextErrors_data();
     void contextErrors();
@@ -1001,6 +1002,71 @@ void TstCli::contextMatchesCore()
     QVERIFY(!text.out.contains("layer 0:"));
 }
 
+void TstCli::contextWordNearestAndSenses()
+{
+    // --word finds the targets the markers would mark; --nearest, --predict and the sense
+    // groups are core's (ContextStudy) for the same vectors.
+    const QString model = QStringLiteral(EMBEX_FIXTURES "/bert/bert-mlm-f32");
+    const QStringList plain = {"I went to the river to fish.", "The River was wide.",
+                               "Nothing to see.", "A river, a river!"};
+    Run r = runCli(QStringList{"context", model, "--word", "river", "--nearest", "3", "--predict",
+                               "2", "--json"} +
+                   plain);
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY2(r.err.contains("sentence 3 has no 'river'"), r.err.constData());
+    const QJsonObject j = parseJson(r.out);
+    const QJsonArray targets = j["targets"].toArray();
+    QCOMPARE(targets.size(), 4);
+
+    auto bert = BertModel::load(model.toStdString());
+    Encoder encoder(bert);
+    const ContextAnalysis marked =
+        analyzeSentences(encoder, {"I went to the [river] to fish.", "The [River] was wide.",
+                                   "Nothing to see.", "A [river], a [river]!"});
+    const int last = int(bert->config().layers);
+    RowMatrix v(4, Eigen::Index(bert->config().hiddenSize));
+    for (int t = 0; t < 4; ++t) {
+        const QJsonObject o = targets[t].toObject();
+        QCOMPARE(o["sentence"].toInt(), int(marked.targets[std::size_t(t)].sentence) + 1);
+        const QJsonArray vec = o["vectors"].toObject()[QString::number(last)].toArray();
+        for (int k = 0; k < vec.size(); ++k) {
+            v(t, k) = marked.targets[std::size_t(t)].layers(last, k);
+            QCOMPARE(float(vec[k].toDouble()), v(t, k));
+        }
+        const RowVector row = v.row(t);
+        const auto want = nearestTokens(*bert, {row.data(), std::size_t(row.size())}, 3);
+        const QJsonArray got = o["nearest"].toObject()[QString::number(last)].toArray();
+        QCOMPARE(got.size(), 3);
+        for (int k = 0; k < 3; ++k)
+            QCOMPARE(got[k].toObject()["token"].toString(),
+                     QString::fromStdString(want[std::size_t(k)].token));
+        QCOMPARE(o["predictions"].toArray().size(), 2);
+    }
+    const Eigen::MatrixXf cos = cosineMatrix(v);
+    QVERIFY(std::abs(j["self_similarity"].toObject()[QString::number(last)].toDouble() -
+                     meanPairCosine(cos)) < 1e-9);
+    const QJsonObject senses = j["senses"].toObject()[QString::number(last)].toObject();
+    const double cut = suggestThreshold(cos).value();
+    QCOMPARE(senses["threshold"].toDouble(), cut);
+    const std::vector<int> groups = clusterByCosine(cos, cut);
+    for (int t = 0; t < 4; ++t)
+        QCOMPARE(senses["groups"].toArray()[t].toInt(), groups[std::size_t(t)] + 1);
+    // A given threshold is used as it is.
+    Run all = runCli(
+        QStringList{"context", model, "--word", "river", "--threshold", "-1", "--json", "--quiet"} +
+        plain);
+    QVERIFY2(all.code == 0, all.err.constData());
+    for (const auto g : parseJson(all.out)["senses"]
+                            .toObject()[QString::number(last)]
+                            .toObject()["groups"]
+                            .toArray())
+        QCOMPARE(g.toInt(), 1);
+    // Text output: the per-layer summary line.
+    Run text = runCli(QStringList{"context", model, "--word", "river", "--quiet"} + plain);
+    QVERIFY(text.out.contains("self-similarity "));
+    QVERIFY(text.out.contains("senses at cosine"));
+}
+
 void TstCli::killedWriterLeavesOldFile()
 {
     // Every write goes to a temporary file that is renamed when complete: a writer killed
@@ -1066,6 +1132,14 @@ void TstCli::contextErrors_data()
                                << "--layer must be all, last4 or an integer from -4 to 3";
     QTest::newRow("no target") << QStringList{"context", model, "no marker here"} << 1
                                << "sentence 1 has no [target]";
+    QTest::newRow("word nowhere") << QStringList{"context", model, "--word", "lake", "a river"} << 1
+                                  << "'lake' does not occur";
+    QTest::newRow("predict without head")
+        << QStringList{"context", QStringLiteral(EMBEX_FIXTURES "/bert/bert-f16"), "--predict", "3",
+                       "the [bank]"}
+        << 1 << "has no masked-language-model head";
+    QTest::newRow("bad threshold") << QStringList{"context", model, "--threshold", "2", "a [b]"}
+                                   << 2 << "--threshold must be a cosine from -1 to 1";
     QTest::newRow("missing folder")
         << QStringList{"context", m_dir.filePath("no-model"), "the [bank]"} << 1 << "no-model";
     QTest::newRow("vectors file is not a model")

@@ -3,21 +3,15 @@
 #include "io/FormatError.h"
 #include "io/Formats.h"
 
+#include "BadInputCases.h"
+
 #include <QtTest>
 
 #include <chrono>
 
 using namespace embex;
 
-namespace {
-QByteArray floats(std::initializer_list<float> v)
-{
-    QByteArray out;
-    for (float f : v)
-        out.append(reinterpret_cast<const char *>(&f), 4);
-    return out;
-}
-} // namespace
+using test::floats;
 
 class TstFormatErrors : public QObject
 {
@@ -93,51 +87,8 @@ void TstFormatErrors::catalogue_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QStringList>("expected"); // substrings of the message
-
-    QTest::newRow("empty file") << "empty.txt" << QByteArray() << QStringList{"empty.txt", "empty"};
-    QTest::newRow("w2v text: too few values")
-        << "few.txt" << QByteArray("2 3\na 1 2 3\nb 1 2\n") << QStringList{"few.txt:3", "2 values"};
-    QTest::newRow("w2v text: too many values")
-        << "many.txt" << QByteArray("2 3\na 1 2 3\nb 1 2 3 4\n")
-        << QStringList{"many.txt:3", "values"};
-    QTest::newRow("w2v text: not a number") << "nan1.txt" << QByteArray("2 3\na 1 2 3\nb 1 zz 3\n")
-                                            << QStringList{"nan1.txt:3", "'zz'"};
-    QTest::newRow("w2v text: NaN") << "nan2.txt" << QByteArray("2 3\na 1 2 3\nb 1 nan 3\n")
-                                   << QStringList{"nan2.txt:3", "NaN"};
-    QTest::newRow("w2v text: Inf")
-        << "inf.txt" << QByteArray("2 3\na 1 2 3\nb 1 -inf 3\n") << QStringList{"inf.txt:3", "Inf"};
-    QTest::newRow("w2v text: overflow")
-        << "ovf.txt" << QByteArray("2 3\na 1 2 3\nb 1 1e39 3\n") << QStringList{"ovf.txt:3"};
-    QTest::newRow("w2v text: fewer rows than header")
-        << "short.txt" << QByteArray("3 3\na 1 2 3\nb 1 2 3\n")
-        << QStringList{"short.txt", "3", "2"};
-    QTest::newRow("glove: ragged row") << "ragged.glove" << QByteArray("a 1 2 3\nb 1 2 3\nc 1 2\n")
-                                       << QStringList{"ragged.glove:3", "values"};
-    QTest::newRow("w2v binary: truncated row")
-        << "trunc.bin"
-        << QByteArray("2 3\nalphabetagammadelta ") + floats({1, 2, 3}) + "\nb " +
-               floats({1}).left(3)
-        << QStringList{"trunc.bin", "byte", "truncated"};
-    QTest::newRow("w2v binary: NaN value")
-        << "nanb.bin"
-        << QByteArray("2 2\na ") + floats({1, 2}) + "\nb " + floats({1, std::nanf("")}) + "\n"
-        << QStringList{"nanb.bin", "byte", "NaN"};
-    QTest::newRow("npy: truncated data")
-        << "t.npy"
-        << QByteArray("\x93NUMPY\x01\x00\x76\x00", 10) +
-               QByteArray("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 3), }")
-                   .leftJustified(117, ' ') +
-               "\n" + floats({1, 2, 3})
-        << QStringList{"t.npy", "byte"};
-    QTest::newRow("embex: bad version")
-        << "v.embex" << QByteArray("EMBEX\0\x7f\x7f", 8) + QByteArray(120, '\0')
-        << QStringList{"v.embex"};
-    QTest::newRow("binary garbage") << "garbage.dat" << QByteArray("\x01\x02\x00\x05garbage", 11)
-                                    << QStringList{"garbage.dat", "unrecognised"};
-    QTest::newRow("old fastText") << "old.bin"
-                                  << QByteArray("\x64\x00\x00\x00\x05\x00\x00\x00", 8) +
-                                         QByteArray(64, '\0')
-                                  << QStringList{"old.bin"};
+    for (const auto &c : test::badFileCases())
+        QTest::newRow(c.title) << c.file << c.bytes << c.expected;
 }
 
 void TstFormatErrors::catalogue()

@@ -1,0 +1,677 @@
+#include "gui/ContextLab.h"
+
+#include "gui/ColorScheme.h"
+#include "gui/ContextPresets.h"
+#include "gui/FutureResult.h"
+#include "gui/Heatmap.h"
+#include "gui/LineChart.h"
+#include "render/ScatterView.h"
+#include "util/Utf8.h"
+
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSlider>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <optional>
+
+namespace embex::gui {
+
+namespace {
+
+constexpr int kPlayIntervalMs = 700;
+constexpr double kDefaultThreshold = 0.6;
+constexpr int kThresholdSteps = 1000; // the threshold slider's resolution: 0.001
+/// Sentences read from a file at most (each one becomes a row of the encoder's batch).
+constexpr int kMaxSentences = 2000;
+/// Occurrences studied at most: the views hold n × n cosines per layer and the heatmap n × n
+/// cells.
+constexpr std::size_t kMaxOccurrences = 500;
+
+QString fromStd(const std::string &s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+/// The result of a watched job that has ended, or nullopt: for the late notification of a
+/// replaced job or a repeat (`pending` is false or the current job still runs), and after
+/// reporting a cancel (error = false) or a failure (error = true, with its message).
+template <typename T, typename Report>
+std::optional<T> takeFinished(QFutureWatcher<T> &watcher, bool &pending, Report report)
+{
+    if (!pending || !watcher.future().isFinished())
+        return std::nullopt;
+    pending = false;
+    try {
+        return takeResult(watcher.future());
+    } catch (const Cancelled &) {
+        report(QString(), false);
+    } catch (const std::exception &e) {
+        report(QString::fromUtf8(e.what()), true);
+    }
+    return std::nullopt;
+}
+
+QLabel *title(const QString &text, QWidget *parent)
+{
+    auto *l = new QLabel(text, parent);
+    QFont f = l->font();
+    f.setBold(true);
+    l->setFont(f);
+    l->setWordWrap(true);
+    return l;
+}
+
+} // namespace
+
+ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("Context lab - Embex"));
+    setObjectName("contextLab");
+    setWindowFlag(Qt::Window); // its own window even with the explorer as parent
+    m_service = new ContextService(this);
+
+    // Model row.
+    auto *top = new QWidget(this);
+    auto *topRow = new QHBoxLayout(top);
+    m_openButton = new QPushButton(tr("Open model folder..."), top);
+    m_openButton->setToolTip(tr("A Hugging Face BERT-family folder: config.json, vocab.txt or "
+                                "tokenizer.json, model.safetensors"));
+    m_modelLabel = new QLabel(tr("No model open"), top);
+    m_progress = new QProgressBar(top);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(220);
+    m_progress->setVisible(false);
+    m_cancelButton = new QPushButton(tr("Cancel"), top);
+    m_cancelButton->setVisible(false);
+    topRow->addWidget(m_openButton);
+    topRow->addWidget(m_modelLabel, 1);
+    topRow->addWidget(m_progress);
+    topRow->addWidget(m_cancelButton);
+
+    // Sentences panel.
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    auto *form = new QFormLayout;
+    m_presets = new QComboBox(left);
+    m_presets->addItem(tr("(choose an example)"));
+    for (const ContextPreset &p : contextPresets())
+        m_presets->addItem(tr("%1 (%2)").arg(p.word, p.senses.join(tr(" / "))));
+    m_word = new QLineEdit(left);
+    m_word->setPlaceholderText(tr("e.g. bank"));
+    m_word->setToolTip(tr("Every occurrence of this word becomes a point. Sentences with "
+                          "[square brackets] use the bracketed words instead."));
+    form->addRow(tr("Examples:"), m_presets);
+    form->addRow(tr("Target word:"), m_word);
+    leftLayout->addLayout(form);
+    m_sentences = new QPlainTextEdit(left);
+    m_sentences->setPlaceholderText(
+        tr("One sentence per line, e.g.\nI went to the bank to withdraw money.\nHe sat on the "
+           "bank of the river.\n\nMark a word as [bank] to choose it in that sentence."));
+    leftLayout->addWidget(m_sentences, 2);
+    auto *buttons = new QHBoxLayout;
+    auto *loadText = new QPushButton(tr("Load text file..."), left);
+    m_analyseButton = new QPushButton(tr("Analyse"), left);
+    m_analyseButton->setDefault(true);
+    m_analyseButton->setToolTip(tr("Run the model on the sentences (Ctrl+Return)"));
+    buttons->addWidget(loadText);
+    buttons->addStretch(1);
+    buttons->addWidget(m_analyseButton);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(new QLabel(tr("Studied sentences (click a word to study it):"), left));
+    m_sentenceView = new QTextBrowser(left);
+    m_sentenceView->setOpenLinks(false);
+    m_sentenceView->setOpenExternalLinks(false);
+    leftLayout->addWidget(m_sentenceView, 3);
+
+    // Views.
+    auto *centre = new QSplitter(Qt::Vertical, this);
+    auto *viewsRow = new QSplitter(Qt::Horizontal, centre);
+    auto makeViewBox = [&](QLabel *&titleLabel, render::ScatterView *&view, const QString &text) {
+        auto *box = new QWidget(viewsRow);
+        auto *layout = new QVBoxLayout(box);
+        layout->setContentsMargins(2, 2, 2, 2);
+        titleLabel = title(text, box);
+        layout->addWidget(titleLabel);
+        const QString problem = render::ScatterView::openGLProblem();
+        if (problem.isEmpty()) {
+            view = new render::ScatterView(box);
+            view->setMinimumSize(240, 200);
+            layout->addWidget(view, 1);
+        } else {
+            auto *noGl = new QLabel(tr("The scatter view needs OpenGL 3.3: %1").arg(problem), box);
+            noGl->setWordWrap(true);
+            layout->addWidget(noGl, 1);
+        }
+        viewsRow->addWidget(box);
+    };
+    makeViewBox(m_contextTitle, m_contextView, tr("Contextual: one point per occurrence"));
+    makeViewBox(m_staticTitle, m_staticView, tr("Static: one point per word"));
+
+    auto *controls = new QWidget(centre);
+    auto *controlRow = new QHBoxLayout(controls);
+    m_layerLabel = new QLabel(tr("Layer"), controls);
+    m_layerSlider = new QSlider(Qt::Horizontal, controls);
+    m_layerSlider->setRange(0, 0);
+    m_layerSlider->setToolTip(tr("0 = the embedding output (no context yet); the last layer is "
+                                 "the most contextual"));
+    m_playButton = new QPushButton(tr("Play"), controls);
+    m_playButton->setToolTip(tr("Step through the layers from the first"));
+    m_thresholdLabel = new QLabel(controls);
+    m_thresholdSlider = new QSlider(Qt::Horizontal, controls);
+    m_thresholdSlider->setRange(0, kThresholdSteps);
+    m_thresholdSlider->setValue(int(std::lround(kDefaultThreshold * kThresholdSteps)));
+    m_thresholdSlider->setToolTip(
+        tr("Occurrences are grouped into senses by average-linkage clustering: groups whose "
+           "mean cosine similarity is at least this much are merged"));
+    m_suggestButton = new QPushButton(tr("Suggest"), controls);
+    m_suggestButton->setToolTip(
+        tr("Cut where the groups are most clearly apart at this layer (the widest gap between "
+           "merge levels, 2 to 6 senses). Done for every new analysis."));
+    m_showStatic = new QCheckBox(tr("Static vectors"), controls);
+    m_showStatic->setChecked(true);
+    m_showStatic->setToolTip(tr("Show the word among its neighbours in the set open in the "
+                                "explorer"));
+    controlRow->addWidget(m_layerLabel);
+    controlRow->addWidget(m_layerSlider, 2);
+    controlRow->addWidget(m_playButton);
+    controlRow->addSpacing(16);
+    controlRow->addWidget(m_thresholdLabel);
+    controlRow->addWidget(m_thresholdSlider, 1);
+    controlRow->addWidget(m_suggestButton);
+    controlRow->addWidget(m_showStatic);
+
+    auto *bottom = new QSplitter(Qt::Horizontal, centre);
+    auto *heatBox = new QWidget(bottom);
+    auto *heatLayout = new QVBoxLayout(heatBox);
+    heatLayout->setContentsMargins(2, 2, 2, 2);
+    heatLayout->addWidget(
+        title(tr("Cosine similarity between occurrences (ordered by sense)"), heatBox));
+    m_heatmap = new Heatmap(heatBox);
+    heatLayout->addWidget(m_heatmap, 1);
+    auto *chartBox = new QWidget(bottom);
+    auto *chartLayout = new QVBoxLayout(chartBox);
+    chartLayout->setContentsMargins(2, 2, 2, 2);
+    chartLayout->addWidget(title(tr("Per layer: how alike the occurrences are"), chartBox));
+    m_chart = new LineChart(chartBox);
+    m_selfSeries =
+        m_chart->addSeries(tr("self-similarity"), QColor(31, 119, 180), LineChart::Axis::Left);
+    m_baselineSeries =
+        m_chart->addSeries(tr("baseline"), QColor(127, 127, 127), LineChart::Axis::Left);
+    m_gapSeries = m_chart->addSeries(tr("sense gap"), QColor(255, 127, 14), LineChart::Axis::Right);
+    m_chart->setXLabel(tr("layer"));
+    m_chart->setToolTip(
+        tr("Self-similarity: mean cosine between the word's occurrences (Ethayarajh 2019). "
+           "Baseline: mean cosine between tokens of different sentences; a layer where both are "
+           "high is anisotropic, not context-free. Sense gap: mean cosine within sense groups "
+           "minus between them."));
+    chartLayout->addWidget(m_chart, 1);
+    bottom->addWidget(heatBox);
+    bottom->addWidget(chartBox);
+    centre->addWidget(viewsRow);
+    centre->addWidget(controls);
+    centre->addWidget(bottom);
+    centre->setStretchFactor(0, 3);
+    centre->setStretchFactor(2, 2);
+
+    // Occurrence table.
+    m_table = new QTableWidget(0, 5, this);
+    m_table->setHorizontalHeaderLabels(
+        {tr("#"), tr("Sense"), tr("Sentence"), tr("Nearest tokens"), tr("Guesses for [MASK]")});
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->setColumnWidth(2, 220);
+    m_table->setColumnWidth(3, 180);
+
+    auto *main = new QSplitter(Qt::Horizontal, this);
+    main->addWidget(left);
+    main->addWidget(centre);
+    main->addWidget(m_table);
+    main->setSizes({300, 800, 400});
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(4, 4, 4, 4);
+    centralLayout->addWidget(top);
+    centralLayout->addWidget(main, 1);
+    setCentralWidget(central);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    statusBar()->addWidget(m_status, 1);
+    resize(1500, 900);
+
+    connect(m_openButton, &QPushButton::clicked, this, &ContextLab::chooseModelFolder);
+    connect(m_cancelButton, &QPushButton::clicked, this, &ContextLab::cancel);
+    connect(loadText, &QPushButton::clicked, this, &ContextLab::chooseTextFile);
+    connect(m_analyseButton, &QPushButton::clicked, this, &ContextLab::analyse);
+    auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    connect(shortcut, &QShortcut::activated, this, &ContextLab::analyse);
+    connect(m_word, &QLineEdit::returnPressed, this, &ContextLab::analyse);
+    connect(m_presets, &QComboBox::activated, this, [this](int i) {
+        if (i > 0)
+            applyPreset(i - 1);
+    });
+    connect(m_sentenceView, &QTextBrowser::anchorClicked, this, &ContextLab::onLink);
+    connect(m_layerSlider, &QSlider::valueChanged, this, [this] { updateViews(true); });
+    connect(m_thresholdSlider, &QSlider::valueChanged, this, [this] { updateViews(false); });
+    connect(m_showStatic, &QCheckBox::toggled, this, &ContextLab::updateStatic);
+    connect(m_playButton, &QPushButton::clicked, this, &ContextLab::play);
+    connect(m_suggestButton, &QPushButton::clicked, this, &ContextLab::suggestThreshold);
+    m_playTimer.setInterval(kPlayIntervalMs);
+    connect(&m_playTimer, &QTimer::timeout, this, [this] {
+        if (m_layerSlider->value() >= m_layerSlider->maximum())
+            m_playTimer.stop();
+        else
+            m_layerSlider->setValue(m_layerSlider->value() + 1);
+    });
+    connect(&m_loadWatcher, &QFutureWatcherBase::finished, this, &ContextLab::onModelLoaded);
+    connect(&m_studyWatcher, &QFutureWatcherBase::finished, this, &ContextLab::onStudied);
+    for (QFutureWatcherBase *w :
+         std::initializer_list<QFutureWatcherBase *>{&m_loadWatcher, &m_studyWatcher}) {
+        connect(w, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
+        connect(w, &QFutureWatcherBase::progressTextChanged, this, [this](const QString &text) {
+            m_progress->setFormat(text + QStringLiteral(" %p%"));
+        });
+    }
+    if (m_contextView) {
+        m_contextView->setTooltipProvider([this](int p) { return occurrenceText(p, true); });
+        connect(m_contextView, &render::ScatterView::pointClicked, this, [this](int p) {
+            if (p >= 0)
+                m_table->selectRow(p);
+        });
+        connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
+            const auto rows = m_table->selectionModel()->selectedRows();
+            m_contextView->setSelection(rows.isEmpty() ? -1 : rows.front().row());
+        });
+    }
+    updateViews(false);
+    setStatus(tr("Open a model folder, then type sentences or choose an example."));
+}
+
+ContextLab::~ContextLab()
+{
+    m_playTimer.stop();
+    cancelAndWait(m_loadWatcher);
+    cancelAndWait(m_studyWatcher);
+    m_service->cancelAndWait();
+}
+
+void ContextLab::closeEvent(QCloseEvent *event)
+{
+    // A job left running would only finish into a hidden window: stop it.
+    m_playTimer.stop();
+    cancel();
+    QMainWindow::closeEvent(event);
+}
+
+bool ContextLab::isBusy() const
+{
+    return m_loadWatcher.isRunning() || m_studyWatcher.isRunning();
+}
+
+int ContextLab::layer() const
+{
+    return m_layerSlider->value();
+}
+
+double ContextLab::threshold() const
+{
+    return m_thresholdSlider->value() / double(kThresholdSteps);
+}
+
+int ContextLab::senseCount() const
+{
+    return m_senses.empty() ? 0 : *std::max_element(m_senses.begin(), m_senses.end()) + 1;
+}
+
+std::vector<double> ContextLab::senseGaps() const
+{
+    std::vector<double> out;
+    for (const Eigen::MatrixXf &c : m_cosines)
+        out.push_back(senseGap(c, m_senses).gap());
+    return out;
+}
+
+void ContextLab::setStaticSet(EmbeddingSetPtr set, std::shared_ptr<const NeighborIndex> index,
+                              const QString &name)
+{
+    m_staticSet = std::move(set);
+    m_staticIndex = std::move(index);
+    m_staticName = name;
+    updateStatic();
+}
+
+void ContextLab::setStatus(const QString &text, bool error)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(error ? QStringLiteral("color: #b2182b;") : QString());
+}
+
+void ContextLab::showError(const QString &titleText, const QString &message)
+{
+    setStatus(message, true);
+    // Window-modal but not blocking: the lab keeps running, tests find the box.
+    auto *box = new QMessageBox(QMessageBox::Warning, titleText, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName("contextLabError");
+    box->open();
+}
+
+void ContextLab::setBusy(bool busy, const QString &what)
+{
+    if (busy == m_progress->isVisible() && what.isEmpty())
+        return;
+    m_progress->setVisible(busy);
+    m_cancelButton->setVisible(busy);
+    m_progress->setValue(0);
+    m_progress->setFormat(what + QStringLiteral(" %p%"));
+    m_openButton->setEnabled(!busy);
+    m_analyseButton->setEnabled(!busy);
+}
+
+void ContextLab::chooseModelFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Open a BERT-family model folder (config.json, vocab.txt, model.safetensors)"));
+    if (!dir.isEmpty())
+        openModel(dir);
+}
+
+void ContextLab::openModel(const QString &folder)
+{
+    if (isBusy())
+        cancel();
+    setBusy(true, tr("loading"));
+    setStatus(tr("Loading %1...").arg(QDir::toNativeSeparators(folder)));
+    m_loadPending = true;
+    m_loadWatcher.setFuture(m_service->load(folder));
+}
+
+void ContextLab::onModelLoaded()
+{
+    setBusy(isBusy());
+    std::optional<LoadedModel> result =
+        takeFinished(m_loadWatcher, m_loadPending, [this](const QString &message, bool error) {
+            if (error)
+                showError(tr("Could not open the model"), message);
+            else
+                setStatus(tr("Loading cancelled"));
+            emit modelLoaded(false, error ? message : tr("cancelled"));
+        });
+    if (!result)
+        return;
+    LoadedModel loaded = std::move(*result);
+    const BertConfig &c = loaded.model->config();
+    m_modelLabel->setText(tr("%1: %2, %3 layers, hidden %4, %5 tokens%6")
+                              .arg(QFileInfo(loaded.folder).fileName(), fromStd(c.modelType))
+                              .arg(c.layers)
+                              .arg(c.hiddenSize)
+                              .arg(loaded.model->tokenizer().vocabSize())
+                              .arg(loaded.model->hasMlmHead() ? tr(", MLM head") : QString()));
+    m_modelLabel->setToolTip(QDir::toNativeSeparators(loaded.folder));
+    m_service->adopt(std::move(loaded));
+    setStatus(tr("Model loaded."));
+    emit modelLoaded(true, {});
+    if (m_analyseAfterLoad || !m_sentences->toPlainText().trimmed().isEmpty()) {
+        m_analyseAfterLoad = false;
+        analyse();
+    }
+}
+
+void ContextLab::cancel()
+{
+    m_loadWatcher.cancel();
+    m_studyWatcher.cancel();
+}
+
+void ContextLab::analyse()
+{
+    if (!m_service->hasModel()) {
+        if (m_loadWatcher.isRunning()) {
+            m_analyseAfterLoad = true;
+            return;
+        }
+        setStatus(tr("Open a model folder first (the button at the top)."), true);
+        emit studyFinished(false, tr("no model"));
+        return;
+    }
+    StudyRequest request;
+    for (const QString &line : m_sentences->toPlainText().split('\n')) {
+        const QString s = line.trimmed();
+        if (!s.isEmpty())
+            request.sentences.push_back(s.toStdString());
+    }
+    if (request.sentences.empty()) {
+        setStatus(tr("Type some sentences (one per line) or choose an example."), true);
+        emit studyFinished(false, tr("no sentences"));
+        return;
+    }
+    request.word = m_word->text().trimmed().toStdString();
+    request.maxOccurrences = kMaxOccurrences;
+    if (m_studyWatcher.isRunning())
+        m_studyWatcher.cancel();
+    m_playTimer.stop();
+    setBusy(true, tr("analysing"));
+    setStatus(tr("Analysing %n sentence(s)...", nullptr, int(request.sentences.size())));
+    m_studyPending = true;
+    m_studyWatcher.setFuture(m_service->study(std::move(request)));
+}
+
+void ContextLab::onStudied()
+{
+    setBusy(isBusy());
+    std::optional<LabStudyPtr> lab =
+        takeFinished(m_studyWatcher, m_studyPending, [this](const QString &message, bool error) {
+            if (error)
+                showError(tr("Could not analyse the sentences"), message);
+            else
+                setStatus(tr("Analysis cancelled"));
+            emit studyFinished(false, error ? message : tr("cancelled"));
+        });
+    if (!lab)
+        return;
+    // The study shares the bundle's lifetime (aliasing pointer).
+    m_study = ContextStudyPtr(*lab, &(*lab)->study);
+    m_frames = (*lab)->frames;
+    m_cosines = (*lab)->cosines;
+    m_selfSimilarity = (*lab)->selfSimilarity;
+    const int last = int(m_study->layerCount()) - 1;
+    const bool keep = m_layerSlider->maximum() == last && m_layerSlider->value() <= last;
+    {
+        const QSignalBlocker block(m_layerSlider);
+        m_layerSlider->setRange(0, last);
+        if (!keep)
+            m_layerSlider->setValue(last);
+    }
+    QString note =
+        tr("%n occurrence(s) in %1 sentence(s).", nullptr, int(m_study->occurrences.size()))
+            .arg(m_study->analysis.sentences.size());
+    if (!m_study->sentencesWithoutTarget.empty()) {
+        QStringList numbers;
+        for (std::size_t s : m_study->sentencesWithoutTarget)
+            numbers << QString::number(s);
+        note += QLatin1Char(' ') + tr("No target in sentence %1.").arg(numbers.join(", "));
+    }
+    if (m_study->droppedOccurrences)
+        note += QLatin1Char(' ') + tr("Only the first %1 occurrences are shown (%2 more left out).")
+                                       .arg(kMaxOccurrences)
+                                       .arg(m_study->droppedOccurrences);
+    std::size_t cut = 0;
+    for (const ContextSentence &s : m_study->analysis.sentences)
+        cut += s.truncated() ? 1 : 0;
+    if (cut)
+        note +=
+            QLatin1Char(' ') +
+            tr("%n sentence(s) longer than the model's %1 positions were cut.", nullptr, int(cut))
+                .arg(m_service->current().model->config().maxPositions);
+    setStatus(note);
+    if (m_contextView)
+        m_contextView->setLayout({}, false, false); // a new set of points: fit, no animation
+    {
+        const QSignalBlocker block(m_thresholdSlider);
+        if (const auto t = embex::suggestThreshold(m_cosines[std::size_t(layer())]))
+            setThreshold(*t);
+    }
+    updateViews(false);
+    updateStatic();
+    emit studyFinished(true, {});
+}
+
+void ContextLab::setLayer(int layer)
+{
+    m_layerSlider->setValue(layer);
+}
+
+void ContextLab::setThreshold(double cosine)
+{
+    m_thresholdSlider->setValue(int(std::lround(std::clamp(cosine, 0.0, 1.0) * kThresholdSteps)));
+}
+
+void ContextLab::suggestThreshold()
+{
+    if (!m_study || m_cosines.empty())
+        return;
+    if (const auto t = embex::suggestThreshold(m_cosines[std::size_t(layer())]))
+        setThreshold(*t);
+}
+
+void ContextLab::play()
+{
+    if (!m_study)
+        return;
+    m_layerSlider->setValue(0);
+    m_playTimer.start();
+}
+
+void ContextLab::onLink(const QUrl &url)
+{
+    const QStringList parts = url.toString().split(':');
+    if (parts.size() != 4 || parts[0] != QLatin1String("w"))
+        return;
+    chooseWord(parts[1].toInt(), parts[2].toULongLong(), parts[3].toULongLong());
+}
+
+void ContextLab::chooseWord(int sentence, std::size_t begin, std::size_t end)
+{
+    if (!m_study || sentence < 0 || sentence >= int(m_study->analysis.sentences.size()))
+        return;
+    const auto &sentences = m_study->analysis.sentences;
+    const std::string &text = sentences[std::size_t(sentence)].text;
+    if (begin >= end || end > text.size())
+        return;
+    m_word->setText(fromStd(text.substr(begin, end - begin)));
+    // The studied texts, markers removed, so the word applies to every sentence.
+    QStringList lines;
+    for (const ContextSentence &s : sentences)
+        lines << fromStd(s.text);
+    m_sentences->setPlainText(lines.join('\n'));
+    analyse();
+}
+
+void ContextLab::applyPreset(int k)
+{
+    const auto &presets = contextPresets();
+    if (k < 0 || k >= presets.size())
+        return;
+    const ContextPreset &p = presets[k];
+    m_word->setText(p.word);
+    m_sentences->setPlainText(p.sentences.join('\n'));
+    {
+        const QSignalBlocker block(m_presets);
+        m_presets->setCurrentIndex(k + 1);
+    }
+    if (m_service->hasModel() || m_loadWatcher.isRunning())
+        analyse();
+}
+
+bool ContextLab::loadSentencesFile(const QString &path)
+{
+    QFile f(path);
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        showError(tr("Could not read the sentences"),
+                  tr("%1 is not a regular file").arg(QDir::toNativeSeparators(path)));
+        return false;
+    }
+    constexpr qint64 kMaxBytes = 16 << 20;
+    if (info.size() > kMaxBytes) {
+        showError(tr("Could not read the sentences"),
+                  tr("%1 has %2 bytes; the context lab reads at most %3 (%4 sentences)")
+                      .arg(QDir::toNativeSeparators(path))
+                      .arg(info.size())
+                      .arg(kMaxBytes)
+                      .arg(kMaxSentences));
+        return false;
+    }
+    if (!f.open(QIODevice::ReadOnly)) {
+        showError(tr("Could not read the sentences"),
+                  tr("%1: %2").arg(QDir::toNativeSeparators(path), f.errorString()));
+        return false;
+    }
+    const QByteArray bytes = f.read(kMaxBytes + 1);
+    const std::string_view view(bytes.constData(), std::size_t(bytes.size()));
+    for (std::size_t i = 0; i < view.size();) {
+        std::uint32_t cp = 0;
+        const std::size_t n = detail::decodeUtf8(view, i, cp);
+        if (n == 0) {
+            showError(tr("Could not read the sentences"),
+                      tr("%1: not UTF-8 text (invalid byte 0x%2 at offset %3)")
+                          .arg(QDir::toNativeSeparators(path))
+                          .arg(uint(std::uint8_t(view[i])), 2, 16, QLatin1Char('0'))
+                          .arg(i));
+            return false;
+        }
+        i += n;
+    }
+    const QString text = QString::fromUtf8(bytes);
+    QStringList lines;
+    for (const QString &line : text.split('\n')) {
+        const QString s = line.trimmed();
+        if (!s.isEmpty())
+            lines << s;
+    }
+    if (lines.size() > kMaxSentences) {
+        setStatus(tr("Kept the first %1 of %2 sentences.").arg(kMaxSentences).arg(lines.size()),
+                  true);
+        lines = lines.mid(0, kMaxSentences);
+    }
+    m_sentences->setPlainText(lines.join('\n'));
+    return true;
+}
+
+void ContextLab::chooseTextFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load sentences (one per line)"), {},
+                                                      tr("Text (*.txt);;All files (*)"));
+    if (!path.isEmpty() && loadSentencesFile(path))
+        analyse();
+}
+
+} // namespace embex::gui

@@ -1,0 +1,162 @@
+#pragma once
+// The context lab: one word across sentences and layers of a BERT-family model. Sentences and
+// the target word on the left; in the centre the occurrences projected together (PCA at the
+// chosen layer, animated when the layer changes) beside the word's static vector among its
+// static neighbours (from the set open in the explorer), the layer and sense-threshold sliders,
+// the cosine heatmap between occurrences and the per-layer chart of self-similarity, the
+// anisotropy baseline and the sense gap; on the right, per occurrence, its sense group, its
+// nearest vocabulary tokens at the layer and the model's guesses for the masked word.
+#include "gui/ContextService.h"
+#include "search/NeighborIndex.h"
+#include "vectors/EmbeddingSet.h"
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <QTimer>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QTableWidget;
+class QTextBrowser;
+
+namespace embex::render {
+class ScatterView;
+}
+
+namespace embex::gui {
+
+class Heatmap;
+class LineChart;
+
+class ContextLab : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit ContextLab(QWidget *parent = nullptr);
+    ~ContextLab() override;
+
+    /// The words of the static view: the set open in the explorer (null: none).
+    void setStaticSet(EmbeddingSetPtr set, std::shared_ptr<const NeighborIndex> index,
+                      const QString &name);
+
+    ContextService *service() const { return m_service; }
+    bool isBusy() const;
+    /// The last finished study (null before).
+    const ContextStudyPtr &study() const { return m_study; }
+    /// The layer shown (0 = embedding output).
+    int layer() const;
+    double threshold() const;
+    /// The sense group of each occurrence at the shown layer and threshold.
+    const std::vector<int> &senses() const { return m_senses; }
+    int senseCount() const;
+    /// The 2-D layout of the occurrences per layer (layerFrames()).
+    const std::vector<RowMatrix> &frames() const { return m_frames; }
+    /// Self-similarity, baseline and sense gap per layer, as charted.
+    const std::vector<double> &selfSimilarity() const { return m_selfSimilarity; }
+    std::vector<double> senseGaps() const;
+
+    /// Null when OpenGL 3.3 is unavailable.
+    render::ScatterView *contextView() const { return m_contextView; }
+    render::ScatterView *staticView() const { return m_staticView; }
+    /// The words of the static view, the target first (empty when it shows nothing).
+    const QStringList &staticWords() const { return m_staticWords; }
+    Heatmap *heatmap() const { return m_heatmap; }
+    LineChart *chart() const { return m_chart; }
+    QTableWidget *table() const { return m_table; }
+    QTextBrowser *sentenceView() const { return m_sentenceView; }
+    QPlainTextEdit *sentencesEdit() const { return m_sentences; }
+    QLineEdit *wordEdit() const { return m_word; }
+    QComboBox *presetBox() const { return m_presets; }
+    QSlider *layerSlider() const { return m_layerSlider; }
+    QSlider *thresholdSlider() const { return m_thresholdSlider; }
+    QLabel *statusLabel() const { return m_status; }
+
+public slots:
+    /// Loads a model folder in the worker (progress, cancel); modelLoaded() follows.
+    void openModel(const QString &folder);
+    /// Studies the sentences of the panel with the target word; studyFinished() follows.
+    void analyse();
+    /// Cancels the running job.
+    void cancel();
+    void setLayer(int layer);
+    /// Cosine threshold of the sense grouping (0–1).
+    void setThreshold(double cosine);
+    /// Fills the panel with example k of contextPresets() and analyses it when a model is open.
+    void applyPreset(int k);
+    /// Reads sentences from a text file (one per line, UTF-8); false with a message on error.
+    bool loadSentencesFile(const QString &path);
+    /// Makes a word of a studied sentence the target (what clicking it does): markers are
+    /// dropped, the word goes to the target field and the sentences are studied again.
+    void chooseWord(int sentence, std::size_t begin, std::size_t end);
+    /// Sets the threshold to suggestThreshold() of the shown layer (the Suggest button; also done
+    /// for every new study).
+    void suggestThreshold();
+    /// Steps through the layers once, from the first (the Play button).
+    void play();
+
+signals:
+    void modelLoaded(bool ok, const QString &message);
+    void studyFinished(bool ok, const QString &message);
+    /// The views show a layer (after a study, a slider move or a threshold change).
+    void viewsUpdated(int layer);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void onModelLoaded();
+    void onStudied();
+    void setBusy(bool busy, const QString &what = {});
+    void setStatus(const QString &text, bool error = false);
+    void showError(const QString &title, const QString &message);
+    void chooseModelFolder();
+    void chooseTextFile();
+    void updateViews(bool animate);
+    void updateSentenceView();
+    void updateTable();
+    void updateChart();
+    void updateStatic();
+    QString occurrenceText(int k, bool bracket) const;
+    void onLink(const QUrl &url);
+
+    ContextService *m_service;
+    QFutureWatcher<LoadedModel> m_loadWatcher;
+    QFutureWatcher<LabStudyPtr> m_studyWatcher;
+    ContextStudyPtr m_study;
+    std::vector<RowMatrix> m_frames;
+    std::vector<Eigen::MatrixXf> m_cosines; // per layer
+    std::vector<int> m_senses;
+    std::vector<double> m_selfSimilarity;
+
+    EmbeddingSetPtr m_staticSet;
+    std::shared_ptr<const NeighborIndex> m_staticIndex;
+    QString m_staticName;
+    QStringList m_staticWords;
+
+    QPushButton *m_openButton, *m_cancelButton, *m_analyseButton, *m_playButton, *m_suggestButton;
+    QLabel *m_modelLabel, *m_status, *m_layerLabel, *m_thresholdLabel, *m_contextTitle,
+        *m_staticTitle;
+    QProgressBar *m_progress;
+    QComboBox *m_presets;
+    QLineEdit *m_word;
+    QPlainTextEdit *m_sentences;
+    QTextBrowser *m_sentenceView;
+    render::ScatterView *m_contextView = nullptr, *m_staticView = nullptr;
+    QSlider *m_layerSlider, *m_thresholdSlider;
+    QCheckBox *m_showStatic;
+    Heatmap *m_heatmap;
+    LineChart *m_chart;
+    int m_selfSeries = 0, m_baselineSeries = 0, m_gapSeries = 0;
+    QTableWidget *m_table;
+    QTimer m_playTimer;
+    bool m_analyseAfterLoad = false;
+    bool m_loadPending = false, m_studyPending = false; // the watched job has not been handled
+};
+
+} // namespace embex::gui

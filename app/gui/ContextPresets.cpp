@@ -1,0 +1,66 @@
+#include "gui/ContextPresets.h"
+
+namespace embex::gui {
+
+const QVector<ContextPreset> &contextPresets()
+{
+    static const QVector<ContextPreset> presets{
+        {"bank",
+         {"money", "river"},
+         {"I went to the bank to withdraw some money.",
+          "The bank raised its interest rates again this year.",
+          "She opened a savings account at the local bank.",
+          "The bank refused to give him a loan for the house.",
+          "He sat on the bank of the river and watched the boats.",
+          "The children fished from the muddy bank all afternoon.",
+          "After the storm the river overflowed its bank.",
+          "Wild flowers grew along the grassy bank of the stream."}},
+        {"bat",
+         {"animal", "sports"},
+         {"A bat flew out of the cave at dusk.", "The bat uses echoes to find insects in the dark.",
+          "We saw a tiny bat hanging upside down in the barn.",
+          "The fruit bat has a wingspan of almost a metre.",
+          "He swung the bat and hit the ball over the fence.",
+          "She bought a new cricket bat before the match.",
+          "The player dropped his bat and ran to first base.",
+          "A wooden bat is heavier than an aluminium one."}},
+        {"crane",
+         {"bird", "machine"},
+         {"A crane stood on one leg in the shallow marsh.",
+          "The crane spread its wings and flew over the lake.",
+          "Every winter the crane migrates south with its flock.",
+          "The red-crowned crane is a symbol of long life in Japan.",
+          "The crane lifted the steel beam to the top of the building.",
+          "A tall crane towered over the construction site.",
+          "The operator climbed into the cab of the crane.",
+          "They used a crane to load the containers onto the ship."}},
+        {"spring",
+         {"season", "water or coil"},
+         {"The trees blossom early in the spring.", "We planted tomatoes last spring.",
+          "In spring the days grow longer and warmer.",
+          "The birds return from the south every spring.",
+          "They drank cold water from a mountain spring.",
+          "The hot spring bubbled up between the rocks.", "The old mattress had a broken spring.",
+          "A spring inside the clock keeps it running."}},
+        {"play",
+         {"theatre", "games"},
+         {"We watched a play by Shakespeare at the theatre.",
+          "The school play was performed by the older students.",
+          "She wrote a play about her grandmother's life.",
+          "The actors rehearsed the play for six weeks.",
+          "The children play football in the park after school.",
+          "Do you want to play chess with me tonight?", "The dogs play together in the garden.",
+          "They play cards every Sunday evening."}},
+        {"light",
+         {"brightness", "weight"},
+         {"Please turn on the light in the kitchen.",
+          "The light from the sun takes eight minutes to reach us.",
+          "A soft light came through the curtains.", "The street light flickered all night.",
+          "The box was light enough for a child to carry.",
+          "She packed a light bag for the weekend trip.", "This jacket is warm but very light.",
+          "Aluminium is a light metal used in aircraft."}},
+    };
+    return presets;
+}
+
+} // namespace embex::gui

@@ -25,6 +25,8 @@
 #include <QTextBrowser>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace embex;
 using embex::gui::ContextLab;
 
@@ -348,6 +350,10 @@ void TstContextLab::errorsBecomeMessages()
     QVERIFY(!lab.loadSentencesFile(latin1));
     QVERIFY2(takeErrorBox(lab).contains("0xe9 at offset 16"), "the bad byte's offset");
     QVERIFY(!lab.loadSentencesFile(dir.path()));
+    QVERIFY(takeErrorBox(lab).contains("not a regular file"));
+    const QString fifo = dir.filePath("fifo");
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QVERIFY(!lab.loadSentencesFile(fifo)); // refused without opening it: no writer, no hang
     QVERIFY(takeErrorBox(lab).contains("not a regular file"));
     QVERIFY(!lab.loadSentencesFile(dir.filePath("missing.txt")));
     QVERIFY(!takeErrorBox(lab).isEmpty());

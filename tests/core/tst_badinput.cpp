@@ -125,6 +125,26 @@ QString inChild(const std::function<QString()> &f)
     return QString::fromUtf8(got);
 }
 
+/// Saves a small set (5,000 × 100) to each file in a child process whose file size limit (1 MiB)
+/// stands for a full disk: the write fails with EFBIG where it would with ENOSPC, as root or
+/// not. The errors, a line each.
+QString saveOnFullDisk(const QStringList &files)
+{
+    return inChild([&] {
+        ::signal(SIGXFSZ, SIG_IGN);
+        rlimit rl{1 << 20, 1 << 20};
+        ::setrlimit(RLIMIT_FSIZE, &rl);
+        std::vector<std::string> words;
+        for (int i = 0; i < 5000; ++i)
+            words.push_back("w" + std::to_string(i));
+        EmbeddingSet set(std::move(words), std::vector<float>(5000 * 100, 0.5f), 100);
+        QStringList errors;
+        for (const QString &file : files)
+            errors << errorOf([&] { save(set, file.toStdString()); });
+        return errors.join('\n');
+    });
+}
+
 } // namespace
 
 class TstBadInput : public QObject
@@ -351,19 +371,7 @@ std::vector<TstBadInput::Case> TstBadInput::cases()
                    [=, this] {
                        const QString file = path("out.bin");
                        writeBytes(file, "old contents\n");
-                       return inChild([&] {
-                           // The file size limit stands for a full disk: the write fails
-                           // (EFBIG) where it would with ENOSPC, as root or not.
-                           ::signal(SIGXFSZ, SIG_IGN);
-                           rlimit rl{1 << 20, 1 << 20};
-                           ::setrlimit(RLIMIT_FSIZE, &rl);
-                           std::vector<std::string> words;
-                           for (int i = 0; i < 5000; ++i)
-                               words.push_back("w" + std::to_string(i));
-                           EmbeddingSet set(std::move(words), std::vector<float>(5000 * 100, 0.5f),
-                                            100);
-                           return errorOf([&] { save(set, file.toStdString()); });
-                       });
+                       return saveOnFullDisk({file});
                    },
                    {"out.bin", "write failed", "File too large", "full",
                     "existing file, if any, is unchanged"},
@@ -537,17 +545,7 @@ void TstBadInput::fullDiskKeepsOldFile()
     QDir().mkpath(dir);
     const QString file = dir + "/vectors.embex";
     QVERIFY(writeBytes(file, "old contents\n"));
-    const QString msg = inChild([&] {
-        ::signal(SIGXFSZ, SIG_IGN);
-        rlimit rl{1 << 20, 1 << 20};
-        ::setrlimit(RLIMIT_FSIZE, &rl);
-        std::vector<std::string> words;
-        for (int i = 0; i < 5000; ++i)
-            words.push_back("w" + std::to_string(i));
-        EmbeddingSet set(std::move(words), std::vector<float>(5000 * 100, 0.5f), 100);
-        return errorOf([&] { save(set, file.toStdString()); }) + "\n" +
-               errorOf([&] { save(set, (file + ".gz").toStdString()); });
-    });
+    const QString msg = saveOnFullDisk({file, file + ".gz"});
     QVERIFY2(msg.count("File too large") == 2, qPrintable(msg));
     QFile f(file);
     QVERIFY(f.open(QIODevice::ReadOnly));

@@ -71,6 +71,13 @@ ContextStudy runStudy(Encoder &encoder, const StudyRequest &request, Progress &p
     if (request.sentences.empty())
         throw std::invalid_argument("no sentences: type or load at least one");
 
+    // "[bank]" typed as the word means bank, as in the sentences (unless it is "[MASK]" & co.).
+    std::string word = request.word;
+    const auto &special = tok.specialTokens();
+    if (word.size() > 2 && word.front() == '[' && word.back() == ']' &&
+        std::find(special.begin(), special.end(), word) == special.end())
+        word = word.substr(1, word.size() - 2);
+
     ContextStudy study;
     ContextAnalysis &a = study.analysis;
     std::vector<std::vector<std::int32_t>> ids;
@@ -80,8 +87,8 @@ ContextStudy runStudy(Encoder &encoder, const StudyRequest &request, Progress &p
         ContextSentence &cs = a.sentences.back();
         ids.push_back(cs.ids);
         std::vector<ByteSpan> found = cs.targets;
-        if (found.empty() && !request.word.empty())
-            found = findWord(tok, cs, request.word);
+        if (found.empty() && !word.empty())
+            found = findWord(tok, cs, word);
         if (found.empty())
             study.sentencesWithoutTarget.push_back(s + 1);
         for (const ByteSpan &span : found) {
@@ -98,10 +105,10 @@ ContextStudy runStudy(Encoder &encoder, const StudyRequest &request, Progress &p
     }
     if (spans.empty())
         throw std::invalid_argument(
-            request.word.empty()
+            word.empty()
                 ? std::string("no target: mark a word in square brackets, as in \"the [bank] of "
                               "the river\", or give the word to look for")
-                : "'" + request.word + "' does not occur in any sentence (as the model's " +
+                : "'" + word + "' does not occur in any sentence (as the model's " +
                       "tokenizer splits words)");
 
     if (request.maxOccurrences > 0 && spans.size() > request.maxOccurrences) {

@@ -319,6 +319,10 @@ void TstContextStudy::studyAgreesWithItsParts()
         QCOMPARE(got[k].id, want[k].id);
         QVERIFY(std::abs(got[k].score - want[k].score) < 1e-5f);
     }
+    // The word typed with brackets, as in the sentences, means the same.
+    StudyRequest bracketed = r;
+    bracketed.word = "[river]";
+    QCOMPARE(runStudy(enc, bracketed).occurrences.size(), st.occurrences.size());
     // "bank" has several pieces in the tiny vocabulary: one [MASK] stands for all of them.
     StudyRequest b;
     b.word = "bank";

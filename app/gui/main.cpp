@@ -42,14 +42,15 @@ int main(int argc, char **argv)
                              "Open, lay out, render frames while panning, print timings.");
     QCommandLineOption frames("frames", "With --benchmark-render: frames to time (200).", "N",
                               "200");
-    QCommandLineOption context("context",
-                               "Open the context lab with a BERT-family model folder (config.json, "
-                               "vocab.txt, model.safetensors).",
-                               "MODEL_DIR");
-    QCommandLineOption preset("preset",
-                              "With --context: study an example word (bank, bat, crane, spring, "
-                              "play, light). With --screenshot: capture the lab once it is done.",
-                              "WORD");
+    QCommandLineOption context(
+        "context",
+        "Open the context lab with a BERT-family model folder (config.json, vocab.txt, "
+        "model.safetensors). With --screenshot: save the lab's window once the study is done, "
+        "exit.",
+        "MODEL_DIR");
+    QCommandLineOption preset(
+        "preset", "With --context: study an example word (bank, bat, crane, spring, play, light).",
+        "WORD");
     parser.addOptions({shot, select, whole, bench, frames, context, preset});
     parser.process(app);
 

@@ -20,10 +20,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
@@ -266,6 +270,26 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     m_status->setWordWrap(true);
     statusBar()->addWidget(m_status, 1);
     resize(1500, 900);
+
+    auto *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open model folder..."), QKeySequence::Open, this,
+                    &ContextLab::chooseModelFolder);
+    file->addAction(tr("&Load sentences..."), this, &ContextLab::chooseTextFile);
+    file->addSeparator();
+    file->addAction(tr("Export window as &PNG..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export PNG"), "context-lab.png",
+                                                          tr("PNG images (*.png)"));
+        if (!path.isEmpty())
+            exportPng(path);
+    });
+    file->addAction(tr("Export occurrences as &CSV..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export CSV"), "occurrences.csv",
+                                                          tr("CSV files (*.csv)"));
+        if (!path.isEmpty())
+            exportCsv(path);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Close"), QKeySequence::Close, this, &QWidget::close);
 
     connect(m_openButton, &QPushButton::clicked, this, &ContextLab::chooseModelFolder);
     connect(m_cancelButton, &QPushButton::clicked, this, &ContextLab::cancel);
@@ -663,6 +687,82 @@ bool ContextLab::loadSentencesFile(const QString &path)
         lines = lines.mid(0, kMaxSentences);
     }
     m_sentences->setPlainText(lines.join('\n'));
+    return true;
+}
+
+QImage ContextLab::renderWindow()
+{
+    // The GL views draw their overlays (labels, legend) with QPainter on their own frames, which
+    // grab() leaves out: paint each view's full rendering over its place.
+    QImage image = grab().toImage();
+    QPainter painter(&image);
+    for (render::ScatterView *view : {m_contextView, m_staticView})
+        if (view && view->isVisible())
+            painter.drawImage(view->mapTo(this, QPoint(0, 0)), view->renderImage(view->size()));
+    return image;
+}
+
+bool ContextLab::exportPng(const QString &path)
+{
+    QSaveFile file(path);
+    const QImage image = renderWindow();
+    if (image.isNull() || !file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") ||
+        !file.commit()) {
+        showError(tr("Export PNG"), tr("%1: could not be written: %2")
+                                        .arg(QDir::toNativeSeparators(path), file.errorString()));
+        return false;
+    }
+    return true;
+}
+
+bool ContextLab::exportCsv(const QString &path)
+{
+    if (!m_study || m_study->occurrences.empty()) {
+        showError(tr("Export CSV"), tr("Nothing to export yet: analyse some sentences first."));
+        return false;
+    }
+    const auto quote = [](const QString &field) {
+        QString q = field;
+        q.replace('"', QStringLiteral("\"\""));
+        return field.contains(QRegularExpression(QStringLiteral("[\",\r\n]")))
+                   ? QStringLiteral("\"%1\"").arg(q)
+                   : field;
+    };
+    const std::size_t l = std::size_t(layer());
+    const RowMatrix vectors = m_study->vectorsAt(l);
+    const RowVector mean = vectors.colwise().mean();
+    QByteArray out = "occurrence,sentence,word,sense,layer,x,y,cosine_to_mean,nearest_tokens,"
+                     "masked_guesses,text\n";
+    for (std::size_t k = 0; k < m_study->occurrences.size(); ++k) {
+        const Occurrence &o = m_study->occurrences[k];
+        const double denom = double(vectors.row(Eigen::Index(k)).norm()) * double(mean.norm());
+        const double toMean =
+            denom > 0 ? double(vectors.row(Eigen::Index(k)).dot(mean)) / denom : 0.0;
+        QStringList nearest, guesses;
+        for (const TokenScore &t : o.nearest[l])
+            nearest << QString::fromStdString(t.token);
+        for (const TokenScore &t : o.predictions)
+            guesses << QString::fromStdString(t.token);
+        const QStringList fields{
+            QString::number(k + 1),
+            QString::number(o.target.sentence + 1),
+            quote(QString::fromStdString(o.target.word)),
+            QString::number(m_senses[k] + 1),
+            QString::number(l),
+            QString::number(double(m_frames[l](Eigen::Index(k), 0)), 'g', 7),
+            QString::number(double(m_frames[l](Eigen::Index(k), 1)), 'g', 7),
+            QString::number(toMean, 'g', 7),
+            quote(nearest.join(' ')),
+            quote(guesses.join(' ')),
+            quote(QString::fromStdString(m_study->analysis.sentences[o.target.sentence].text))};
+        out += fields.join(',').toUtf8() + '\n';
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(out) != out.size() || !file.commit()) {
+        showError(tr("Export CSV"), tr("%1: could not be written: %2")
+                                        .arg(QDir::toNativeSeparators(path), file.errorString()));
+        return false;
+    }
     return true;
 }
 

@@ -11,6 +11,7 @@
 #include "vectors/EmbeddingSet.h"
 
 #include <QFutureWatcher>
+#include <QImage>
 #include <QMainWindow>
 #include <QTimer>
 
@@ -97,6 +98,14 @@ public slots:
     /// Sets the threshold to suggestThreshold() of the shown layer (the Suggest button; also done
     /// for every new study).
     void suggestThreshold();
+    /// The lab's window as an image, the scatter views' labels and legends included.
+    QImage renderWindow();
+    /// Writes renderWindow() as PNG, atomically; false with an error box on failure.
+    bool exportPng(const QString &path);
+    /// Writes the occurrences at the shown layer as CSV (UTF-8, RFC 4180 quoting), atomically:
+    /// occurrence, sentence number, word, sense, x, y, cosine to the occurrences' mean, the
+    /// nearest tokens and the masked guesses, then the sentence. False with an error box.
+    bool exportCsv(const QString &path);
     /// Steps through the layers once, from the first (the Play button).
     void play();
 

@@ -4,12 +4,9 @@
 #include "gui/ContextLab.h"
 #include "gui/ContextPresets.h"
 #include "gui/MainWindow.h"
-#include "render/ScatterView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QPainter>
-#include <QPixmap>
 #include <QSurfaceFormat>
 #include <QTimer>
 
@@ -94,16 +91,7 @@ int main(int argc, char **argv)
                                      return;
                                  }
                                  QTimer::singleShot(900, lab, [lab, out] {
-                                     // The GL views' overlays (labels, legend) are drawn
-                                     // by QPainter on their own frames: paint them in.
-                                     QPixmap image = lab->grab();
-                                     QPainter painter(&image);
-                                     for (auto *view : {lab->contextView(), lab->staticView()})
-                                         if (view)
-                                             painter.drawImage(view->mapTo(lab, QPoint(0, 0)),
-                                                               view->renderImage(view->size()));
-                                     painter.end();
-                                     const bool saved = image.save(out);
+                                     const bool saved = lab->renderWindow().save(out);
                                      if (!saved)
                                          std::fprintf(stderr, "embex: cannot write %s\n",
                                                       qPrintable(out));

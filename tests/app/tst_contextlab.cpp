@@ -170,6 +170,35 @@ void TstContextLab::studyShowsEveryView()
     }
     QCOMPARE(chart->marker().value(), double(last));
 
+    // Exports: the occurrences as CSV (quoted where needed), the window as PNG.
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("occ.csv");
+    QVERIFY(lab.exportCsv(csv));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 6);
+    QVERIFY(lines[0].startsWith("occurrence,sentence,word,sense,layer,x,y,cosine_to_mean"));
+    QVERIFY2(lines[1].endsWith(",\"The river was high, the River flooded.\""),
+             qPrintable(lines[1]));
+    for (int k = 0; k < 5; ++k) {
+        const QStringList fields = lines[k + 1].split(',');
+        QCOMPARE(fields[0], QString::number(k + 1));
+        QCOMPARE(fields[3], QString::number(lab.senses()[std::size_t(k)] + 1));
+        QCOMPARE(fields[4], QString::number(last));
+        QVERIFY(std::abs(fields[5].toDouble() - double(lab.frames()[std::size_t(last)](k, 0))) <
+                1e-5);
+        QStringList nearest;
+        for (const TokenScore &t : st->occurrences[std::size_t(k)].nearest[std::size_t(last)])
+            nearest << QString::fromStdString(t.token);
+        QCOMPARE(fields[8], nearest.join(' '));
+    }
+    const QString png = dir.filePath("lab.png");
+    QVERIFY(lab.exportPng(png));
+    QImage shot(png);
+    QCOMPARE(shot.size(), lab.grab().size());
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files).size() == 2); // no temporary files left
+
     // The sentence view shows every sentence and links every word.
     const QString html = lab.sentenceView()->toHtml();
     QVERIFY(html.contains("w:3:7:12")); // "river" in "By the river we sat."
@@ -357,8 +386,11 @@ void TstContextLab::errorsBecomeMessages()
     QVERIFY(takeErrorBox(lab).contains("not a regular file"));
     QVERIFY(!lab.loadSentencesFile(dir.filePath("missing.txt")));
     QVERIFY(!takeErrorBox(lab).isEmpty());
-    // No study came out of any of this.
+    // No study came out of any of this, and there is nothing to export.
     QVERIFY(!lab.study());
+    QVERIFY(!lab.exportCsv(dir.filePath("none.csv")));
+    QVERIFY(takeErrorBox(lab).contains("analyse"));
+    QVERIFY(!QFile::exists(dir.filePath("none.csv")));
 }
 
 void TstContextLab::cancelAndRestartFiftyTimes()

@@ -28,6 +28,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSettings>
 #include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
@@ -423,7 +424,8 @@ void ContextLab::setBusy(bool busy, const QString &what)
 void ContextLab::chooseModelFolder()
 {
     const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Open a BERT-family model folder (config.json, vocab.txt, model.safetensors)"));
+        this, tr("Open a BERT-family model folder (config.json, vocab.txt, model.safetensors)"),
+        QSettings().value(QStringLiteral("contextLab/lastModel")).toString());
     if (!dir.isEmpty())
         openModel(dir);
 }
@@ -460,6 +462,7 @@ void ContextLab::onModelLoaded()
                               .arg(loaded.model->tokenizer().vocabSize())
                               .arg(loaded.model->hasMlmHead() ? tr(", MLM head") : QString()));
     m_modelLabel->setToolTip(QDir::toNativeSeparators(loaded.folder));
+    QSettings().setValue(QStringLiteral("contextLab/lastModel"), loaded.folder);
     m_service->adopt(std::move(loaded));
     setStatus(tr("Model loaded."));
     emit modelLoaded(true, {});

@@ -80,6 +80,9 @@ struct FakeConfig
     /// Non-empty: every word but this one moves to one common point (early word2vec, where
     /// frequent words share a direction while a rare one keeps its random start).
     std::string frozen;
+    /// Non-null: after its first snapshot the trainer waits while this is true (a test acts
+    /// mid-training however slowly the GUI thread runs, e.g. under TSan).
+    std::shared_ptr<std::atomic<bool>> hold;
 };
 
 /// A deterministic trainer: word vectors move linearly from random to one of two cluster
@@ -115,6 +118,8 @@ TrainRunner::TrainFunction fakeTrainer(FakeConfig c)
             for (int due; (due = reporter.snapshotDue(t)) >= 0;)
                 reporter.publishSnapshot(due,
                                          detail::makeVectorSet(v, now.data(), d, o.snapshotWords));
+            while (c.hold && *c.hold && !observer.cancelled())
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
             reporter.update(t, 1 + (s * 2) / (c.steps + 1), std::uint64_t(s) * 1000,
                             2.0 * (1.0 - t) + 0.1, 0.025 * (1 - t), true);
             if (s == c.failAtStep)
@@ -373,7 +378,8 @@ void TstTrainLab::neighboursFollowTraining()
     TrainLab lab;
     lab.show();
     FakeConfig c;
-    c.steps = 200; // long enough to select a word while training
+    c.steps = 200;
+    c.hold = std::make_shared<std::atomic<bool>>(true); // paused after the first snapshot
     lab.runner()->setTrainFunction(fakeTrainer(c));
     configure(lab, m_corpus);
     QSignalSpy shown(&lab, &TrainLab::frameShown);
@@ -397,6 +403,7 @@ void TstTrainLab::neighboursFollowTraining()
         return out;
     };
     const QStringList first = neighbourWords();
+    *c.hold = false;
     QVERIFY(done.wait(30000));
     QCOMPARE(done.first().at(0).toBool(), true);
     // The list followed the run: at the end, king's neighbours are its own group.

@@ -3,6 +3,7 @@
 // Frames arrive and the view shows the watch words, the slider replays a stored frame, frames
 // stay aligned, neighbours follow training, Stop and closing are prompt, trainer errors become
 // messages, the result opens in the explorer and saves; one run with the real trainer.
+#include "../core/TestSanitizers.h"
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
@@ -471,8 +472,8 @@ void TstTrainLab::stopCancelsWithinASecond()
     QElapsedTimer t;
     t.start();
     stop->click();
-    QVERIFY(done.wait(1000));
-    QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
+    QVERIFY(done.wait(test::timeLimitMs(1000)));
+    QVERIFY2(t.elapsed() < test::timeLimitMs(1000), qPrintable(QString::number(t.elapsed())));
     QCOMPARE(done.first().at(0).toBool(), false);
     QCOMPARE(done.first().at(1).toString(), QString("stopped"));
     QVERIFY(!lab.isTraining());
@@ -503,7 +504,7 @@ void TstTrainLab::closingWhileTrainingDoesNotHang()
     t.start();
     lab->close();
     delete lab;
-    QVERIFY2(t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
+    QVERIFY2(t.elapsed() < test::timeLimitMs(2000), qPrintable(QString::number(t.elapsed())));
     // Events the worker had queued for the deleted lab must not be delivered.
     QTest::qWait(50);
 }

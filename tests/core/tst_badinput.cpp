@@ -7,6 +7,7 @@
 //
 // The README's table (between the bad-input-catalogue markers) must equal what this test
 // renders; `EMBEX_UPDATE_README=1 tst_badinput readmeCatalogueIsCurrent` rewrites it.
+#include "TestSanitizers.h"
 #include "contextual/BertModel.h"
 #include "contextual/Safetensors.h"
 #include "io/Formats.h"
@@ -35,17 +36,7 @@ using test::writeBytes;
 namespace {
 
 // The sanitizers reserve terabytes of address space: RLIMIT_AS cannot be tested under them.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using test::kSanitized;
 
 const char *const kBegin = "<!-- bad-input-catalogue:begin";
 const char *const kEnd = "<!-- bad-input-catalogue:end -->";

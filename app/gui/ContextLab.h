@@ -57,9 +57,9 @@ public:
     const std::vector<int> &senses() const { return m_senses; }
     int senseCount() const;
     /// The 2-D layout of the occurrences per layer (layerFrames()).
-    const std::vector<RowMatrix> &frames() const { return m_frames; }
+    const std::vector<RowMatrix> &frames() const;
     /// Self-similarity, baseline and sense gap per layer, as charted.
-    const std::vector<double> &selfSimilarity() const { return m_selfSimilarity; }
+    const std::vector<double> &selfSimilarity() const;
     std::vector<double> senseGaps() const;
 
     /// Null when OpenGL 3.3 is unavailable.
@@ -138,10 +138,8 @@ private:
     QFutureWatcher<LoadedModel> m_loadWatcher;
     QFutureWatcher<LabStudyPtr> m_studyWatcher;
     ContextStudyPtr m_study;
-    std::vector<RowMatrix> m_frames;
-    std::vector<Eigen::MatrixXf> m_cosines; // per layer
+    LabStudyPtr m_lab; // the last study with its per-layer frames and cosines (null before)
     std::vector<int> m_senses;
-    std::vector<double> m_selfSimilarity;
 
     EmbeddingSetPtr m_staticSet;
     std::shared_ptr<const NeighborIndex> m_staticIndex;

@@ -52,6 +52,21 @@ QList<QVariant> waitLoaded(MainWindow &w, QSignalSpy &spy, int timeoutMs = 60000
     return spy.isEmpty() ? QList<QVariant>{} : spy.last();
 }
 
+/// Opens a file and waits until it is loaded and its automatic PCA has ended (the Project
+/// button is disabled until then); false if the load failed.
+bool openAndSettle(MainWindow &w, const QString &file)
+{
+    QSignalSpy loaded(&w, &MainWindow::loadFinished);
+    w.openFile(file);
+    if (!waitLoaded(w, loaded).value(0).toBool())
+        return false;
+    QElapsedTimer t;
+    t.start();
+    while (w.isProjecting() && t.elapsed() < 30000)
+        QTest::qWait(5);
+    return !w.isProjecting();
+}
+
 /// Records the text of every QMessageBox that comes up (polling the active modal widget, as a
 /// user would see it) and closes it, so that the test never blocks on a dialog.
 class DialogCatcher : public QObject
@@ -190,10 +205,7 @@ void TstStress::pcaStartCancelRestart()
 {
     MainWindow w;
     w.show();
-    QSignalSpy loaded(&w, &MainWindow::loadFinished);
-    w.openFile(m_big);
-    QVERIFY(waitLoaded(w, loaded).value(0).toBool());
-    QTRY_VERIFY_WITH_TIMEOUT(!w.isProjecting(), 30000);
+    QVERIFY(openAndSettle(w, m_big));
     QSignalSpy projected(&w, &MainWindow::projectionFinished);
     auto *stop = w.findChild<QPushButton *>("stop");
     std::mt19937 rng(2);
@@ -311,10 +323,7 @@ void TstStress::closeWhileProjecting()
 {
     auto *w = new MainWindow;
     w->show();
-    QSignalSpy loaded(w, &MainWindow::loadFinished);
-    w->openFile(m_big);
-    QVERIFY(waitLoaded(*w, loaded).value(0).toBool());
-    QTRY_VERIFY_WITH_TIMEOUT(!w->isProjecting(), 30000);
+    QVERIFY(openAndSettle(*w, m_big));
     w->project();
     QVERIFY(w->isProjecting());
     const qint64 ms = closeAndDelete(w);
@@ -325,10 +334,7 @@ void TstStress::closeWhileTsneRuns()
 {
     auto *w = new MainWindow;
     w->show();
-    QSignalSpy loaded(w, &MainWindow::loadFinished);
-    w->openFile(kSmall);
-    QVERIFY(waitLoaded(*w, loaded).value(0).toBool());
-    QTRY_VERIFY_WITH_TIMEOUT(!w->isProjecting(), 30000); // Project is disabled meanwhile
+    QVERIFY(openAndSettle(*w, kSmall));
     w->findChild<QComboBox *>("method")->setCurrentIndex(1);
     w->findChild<QSpinBox *>("iterations")->setValue(5000);
     QSignalSpy frames(w, &MainWindow::tsneFrameShown);
@@ -446,10 +452,7 @@ void TstStress::projectionErrorShowsDialog()
     qApp->setProperty("embexNoDialogs", false);
     MainWindow w;
     w.show();
-    QSignalSpy loaded(&w, &MainWindow::loadFinished);
-    w.openFile(kSmall);
-    QVERIFY(waitLoaded(w, loaded).value(0).toBool());
-    QTRY_VERIFY_WITH_TIMEOUT(!w.isProjecting(), 30000);
+    QVERIFY(openAndSettle(w, kSmall));
     DialogCatcher dialogs;
     QSignalSpy projected(&w, &MainWindow::projectionFinished);
     w.findChild<QLineEdit *>("include")->setText("^no such word$");
@@ -468,10 +471,7 @@ void TstStress::tsneErrorShowsDialog()
     qApp->setProperty("embexNoDialogs", false);
     MainWindow w;
     w.show();
-    QSignalSpy loaded(&w, &MainWindow::loadFinished);
-    w.openFile(kSmall);
-    QVERIFY(waitLoaded(w, loaded).value(0).toBool());
-    QTRY_VERIFY_WITH_TIMEOUT(!w.isProjecting(), 30000);
+    QVERIFY(openAndSettle(w, kSmall));
     DialogCatcher dialogs;
     QSignalSpy projected(&w, &MainWindow::projectionFinished);
     w.findChild<QComboBox *>("method")->setCurrentIndex(1);

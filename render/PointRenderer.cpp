@@ -1,6 +1,7 @@
 #include "render/PointRenderer.h"
 
 #include <QOpenGLContext>
+#include <QOpenGLPixelTransferOptions>
 #include <QOpenGLVersionFunctionsFactory>
 
 namespace embex::render {
@@ -126,20 +127,25 @@ void PointRenderer::uploadVisible(const std::vector<std::uint32_t> &indices)
     m_visibleCount = int(indices.size());
 }
 
-void PointRenderer::uploadDensity(const std::vector<float> &density, int width, int height)
+void PointRenderer::uploadDensity(const std::vector<std::uint8_t> &rgba, int width, int height)
 {
-    m_hasDensity = !density.empty() && width > 0 && height > 0;
+    m_hasDensity = !rgba.empty() && width > 0 && height > 0 &&
+                   rgba.size() == 4 * std::size_t(width) * std::size_t(height);
     if (!m_hasDensity)
         return;
     if (!m_densityTex || m_densityTex->width() != width || m_densityTex->height() != height) {
         m_densityTex = std::make_unique<QOpenGLTexture>(QOpenGLTexture::Target2D);
-        m_densityTex->setFormat(QOpenGLTexture::R32F);
+        m_densityTex->setFormat(QOpenGLTexture::RGBA8_UNorm);
         m_densityTex->setSize(width, height);
-        m_densityTex->setMinMagFilters(QOpenGLTexture::Linear, QOpenGLTexture::Linear);
+        // Nearest: a linear filter would blend neighbouring bins' colours into colours that
+        // are on no legend.
+        m_densityTex->setMinMagFilters(QOpenGLTexture::Nearest, QOpenGLTexture::Nearest);
         m_densityTex->setWrapMode(QOpenGLTexture::ClampToEdge);
-        m_densityTex->allocateStorage(QOpenGLTexture::Red, QOpenGLTexture::Float32);
+        m_densityTex->allocateStorage(QOpenGLTexture::RGBA, QOpenGLTexture::UInt8);
     }
-    m_densityTex->setData(QOpenGLTexture::Red, QOpenGLTexture::Float32, density.data());
+    QOpenGLPixelTransferOptions options;
+    options.setAlignment(1);
+    m_densityTex->setData(QOpenGLTexture::RGBA, QOpenGLTexture::UInt8, rgba.data(), &options);
 }
 
 void PointRenderer::drawDensity()

@@ -30,8 +30,9 @@ public:
     void uploadColors(const std::vector<std::uint32_t> &rgba);
     /// Indices of the points to draw this frame (the level-of-detail selection).
     void uploadVisible(const std::vector<std::uint32_t> &indices);
-    /// Single-channel density image, values in [0, 1], width × height, row 0 at the top.
-    void uploadDensity(const std::vector<float> &density, int width, int height);
+    /// Density image, RGBA8 (colour of the bin, alpha = density in [0, 1]), width × height,
+    /// row 0 at the top. Sampled without filtering: every pixel shows one bin's colour.
+    void uploadDensity(const std::vector<std::uint8_t> &rgba, int width, int height);
 
     void drawDensity();
     /// Draws the uploaded visible subset.

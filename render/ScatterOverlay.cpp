@@ -14,14 +14,33 @@ namespace embex::render {
 
 namespace {
 constexpr int kMaxLabelCandidates = 1500;
+
+/// The label font at a scale; important labels are bold.
+QFont labelFont(const QFont &base, int pt, double scale, bool important)
+{
+    QFont f = base;
+    f.setPointSizeF(pt * scale);
+    f.setBold(important);
+    return f;
 }
+} // namespace
 
 void ScatterView::drawOverlay(QPainter &p, QSize viewport, double scale)
 {
     QRectF legendArea;
     drawLegend(p, viewport, scale, &legendArea);
-    if (m_labelsOn)
-        drawLabels(p, viewport, scale);
+    const QRectF captionArea = drawCaption(&p, viewport, scale);
+    if (m_labelsOn) {
+        if (m_fixedLabels) {
+            drawLabels(p, *m_fixedLabels, scale, scale);
+        } else {
+            m_placed = placeLabels(viewport, scale, legendArea, captionArea);
+            drawLabels(p, m_placed, scale, 1.0);
+        }
+    } else {
+        m_placed.clear();
+        m_rendered.clear();
+    }
     if (m_boxSelecting && !m_box.isEmpty()) {
         p.setPen(QPen(QColor(90, 60, 160), 1, Qt::DashLine));
         p.setBrush(QColor(140, 60, 190, 40));
@@ -29,90 +48,200 @@ void ScatterView::drawOverlay(QPainter &p, QSize viewport, double scale)
     }
 }
 
-void ScatterView::drawLabels(QPainter &p, QSize viewport, double scale)
+QRectF ScatterView::drawCaption(QPainter *p, QSize viewport, double scale)
 {
+    if (m_caption.isEmpty())
+        return {};
+    QFont font;
+    font.setPointSizeF(9 * scale);
+    const QFontMetricsF fm(font);
+    const double pad = 6 * scale, lh = fm.height();
+    double w = 0;
+    for (const QString &line : m_caption)
+        w = std::max(w, fm.horizontalAdvance(line));
+    w = std::min(w + 2 * scale, viewport.width() - 2 * pad);
+    const QRectF area(pad, viewport.height() - pad - lh * double(m_caption.size()), w,
+                      lh * double(m_caption.size()));
+    if (!p)
+        return area;
+    p->setFont(font);
+    const double h = std::max(1.0, scale);
+    for (qsizetype i = 0; i < m_caption.size(); ++i) {
+        const QRectF r(area.left(), area.top() + lh * double(i), w, lh);
+        const QString text = fm.elidedText(m_caption[i], Qt::ElideRight, w);
+        p->setPen(QColor(252, 252, 250, 235));
+        for (const QPointF d : {QPointF(-h, 0), QPointF(h, 0), QPointF(0, -h), QPointF(0, h)})
+            p->drawText(r.translated(d), Qt::AlignLeft | Qt::AlignVCenter, text);
+        p->setPen(i == 0 ? QColor(40, 40, 40) : QColor(90, 90, 90));
+        p->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, text);
+    }
+    return area;
+}
+
+std::vector<PlacedLabel> ScatterView::placeLabels(QSize viewport, double scale,
+                                                  const QRectF &legend, const QRectF &caption)
+{
+    std::vector<PlacedLabel> out;
     if (m_labels.isEmpty() || m_screen.empty())
-        return;
-    QFont font = p.font();
-    font.setPointSizeF(m_labelPt * scale);
-    QFont bold = font;
-    bold.setBold(true);
-    const QFontMetricsF fm(font), fmBold(bold);
+        return out;
+    QFont base;
+    const QFontMetricsF fm(labelFont(base, m_labelPt, scale, false)),
+        fmBold(labelFont(base, m_labelPt, scale, true));
     LabelPlacer placer(QSizeF(viewport), 12.0 * m_labelPt * scale / 10.0 + 24);
     const double radius = m_pointSize * scale;
+    auto at = [&](int i, QPointF *s) {
+        if (i < 0 || std::size_t(i) * 2 >= m_screen.size() ||
+            std::isnan(m_screen[2 * std::size_t(i)]))
+            return false;
+        *s = QPointF(m_screen[2 * std::size_t(i)], m_screen[2 * std::size_t(i) + 1]);
+        return true;
+    };
+    // Nothing may cover the legend or the markers that carry the point of the picture: the
+    // selection, its neighbours and the exact search hits (drawn 3×, 1.8× and 2× the point
+    // size wide).
+    for (const QRectF &area : {legend, caption})
+        if (!area.isEmpty())
+            placer.block(area.adjusted(-4 * scale, -4 * scale, 4 * scale, 4 * scale));
+    auto blockMarker = [&](int i, double factor) {
+        QPointF s;
+        if (!at(i, &s))
+            return;
+        const double r = radius * factor / 2 + 1.5 * scale;
+        placer.block(QRectF(s.x() - r, s.y() - r, 2 * r, 2 * r));
+    };
+    blockMarker(m_selected, 3.0);
+    for (int i : m_neighbors)
+        blockMarker(i, 1.8);
+    for (int i : m_highlights)
+        blockMarker(i, 2.0);
 
     std::vector<char> done(m_screen.size() / 2, 0);
-    auto tryLabel = [&](int i, bool important) {
+    auto tryLabel = [&](int i, bool important, double markerFactor) {
         if (i < 0 || i >= m_labels.size() || std::size_t(i) * 2 >= m_screen.size() ||
             done[std::size_t(i)])
             return;
         done[std::size_t(i)] = 1;
-        const float x = m_screen[2 * std::size_t(i)], y = m_screen[2 * std::size_t(i) + 1];
-        if (std::isnan(x))
+        QPointF s;
+        if (!at(i, &s))
             return;
         const QString &text = m_labels[i];
         const QFontMetricsF &m = important ? fmBold : fm;
-        const QSizeF size(m.horizontalAdvance(text) + 6 * scale, m.height() + 2 * scale);
-        const QRectF box = placer.placeNear(QPointF(x, y), size, radius * (important ? 2 : 1));
-        if (box.isEmpty())
-            return;
-        p.setFont(important ? bold : font);
-        if (important) {
-            p.setPen(Qt::NoPen);
-            p.setBrush(QColor(255, 255, 255, 215));
-            p.drawRoundedRect(box, 3 * scale, 3 * scale);
-        }
-        p.setPen(i == m_selected ? QColor(160, 10, 40) : QColor(30, 30, 30));
-        p.drawText(box, Qt::AlignCenter, text);
+        const QSizeF size(m.horizontalAdvance(text) + 4 * scale, m.height());
+        const QRectF box = placer.placeNear(s, size, radius * markerFactor / 2 + 1.5 * scale);
+        if (!box.isEmpty())
+            out.push_back({box, i, important});
     };
 
-    tryLabel(m_selected, true);
+    tryLabel(m_selected, true, 3.0);
     for (int i : m_highlights)
-        tryLabel(i, true);
+        tryLabel(i, true, 2.0);
     for (int i : m_neighbors)
-        tryLabel(i, true);
+        tryLabel(i, true, 1.8);
     for (int i : m_marked)
-        tryLabel(i, false);
-    // Then by priority (low index first) among the points drawn; m_drawn is stored reversed.
+        tryLabel(i, false, 1.6);
+    // Then the points drawn individually, in label order (default: index order, the most
+    // frequent word first); points shown only as density get none.
     int tried = 0;
-    for (auto it = m_drawn.rbegin(); it != m_drawn.rend() && tried < kMaxLabelCandidates;
-         ++it, ++tried) {
-        if (placer.full())
-            break;
-        tryLabel(int(*it), false);
+    auto consider = [&](int i) {
+        if (i < 0 || std::size_t(i) >= m_isDrawn.size() || !m_isDrawn[std::size_t(i)])
+            return;
+        ++tried;
+        tryLabel(i, false, 1.0);
+    };
+    if (!m_labelOrder.empty()) {
+        for (int i : m_labelOrder) {
+            if (tried >= kMaxLabelCandidates || placer.full())
+                break;
+            consider(i);
+        }
+    } else {
+        for (auto it = m_drawn.rbegin();
+             it != m_drawn.rend() && tried < kMaxLabelCandidates && !placer.full(); ++it)
+            consider(int(*it));
+    }
+    // Drawn in reverse: the selection's label last, on top of everything.
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+void ScatterView::drawLabels(QPainter &p, const std::vector<PlacedLabel> &labels, double scale,
+                             double boxFactor)
+{
+    QFont base;
+    const QFont font = labelFont(base, m_labelPt, scale, false),
+                bold = labelFont(base, m_labelPt, scale, true);
+    const double h = std::max(1.0, scale);
+    const QPointF halo[] = {{-h, -h}, {h, -h}, {-h, h}, {h, h}, {0, -h}, {0, h}, {-h, 0}, {h, 0}};
+    m_rendered.clear();
+    for (const PlacedLabel &l : labels) {
+        if (l.point < 0 || l.point >= m_labels.size())
+            continue;
+        const QRectF box(l.box.topLeft() * boxFactor, l.box.size() * boxFactor);
+        m_rendered.push_back({box, l.point, l.important});
+        const QString &text = m_labels[l.point];
+        p.setFont(l.important ? bold : font);
+        // A halo of the background colour keeps the text readable over dense points.
+        p.setPen(QColor(252, 252, 250, 235));
+        for (const QPointF &d : halo)
+            p.drawText(box.translated(d), Qt::AlignCenter, text);
+        p.setPen(l.point == m_selected ? QColor(160, 10, 40) : QColor(25, 25, 25));
+        p.drawText(box, Qt::AlignCenter, text);
     }
 }
 
 void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *area)
 {
     *area = QRectF();
-    if (m_legend.kind == Legend::Kind::None)
+    m_legendRect = m_legendRamp = QRectF();
+    QString densityNote;
+    if (m_densityShown)
+        densityNote = tr("shaded: %L1 more words, too dense to draw, in their most frequent "
+                         "word's colour")
+                          .arg(m_densityCount);
+    const bool gradient = m_legend.kind == Legend::Kind::Gradient && !m_legend.stops.isEmpty();
+    const bool categorical = m_legend.kind == Legend::Kind::Categorical;
+    if (!gradient && !categorical && densityNote.isEmpty() && m_legend.note.isEmpty())
         return;
     QFont font = p.font();
     font.setPointSizeF(9 * scale);
-    p.setFont(font);
-    const QFontMetricsF fm(font);
+    QFont small = font;
+    small.setPointSizeF(8 * scale);
+    const QFontMetricsF fm(font), fms(small);
     const double pad = 6 * scale, sw = 10 * scale, lh = fm.height() + 2 * scale;
-    const int rows = m_legend.kind == Legend::Kind::Categorical
-                         ? int(std::min<qsizetype>(m_legend.entries.size(), 12))
-                         : 2;
-    double w = fm.horizontalAdvance(m_legend.title);
-    for (int i = 0; i < rows && m_legend.kind == Legend::Kind::Categorical; ++i)
+    const int rows = categorical ? int(std::min<qsizetype>(m_legend.entries.size(), 12))
+                     : gradient  ? 2
+                                 : 0;
+    const bool titled = gradient || categorical;
+    double w = titled ? fm.horizontalAdvance(m_legend.title) : 0;
+    for (int i = 0; i < rows && categorical; ++i)
         w = std::max(w, sw + pad + fm.horizontalAdvance(m_legend.entries[i].first));
-    if (m_legend.kind == Legend::Kind::Gradient)
+    if (gradient)
         w = std::max(
-            {w, 120 * scale, fm.horizontalAdvance(m_legend.lowText + "   " + m_legend.highText)});
-    const QRectF box(viewport.width() - w - 3 * pad, pad, w + 2 * pad, lh * (rows + 1) + 2 * pad);
+            {w, 140 * scale, fm.horizontalAdvance(m_legend.lowText + "   " + m_legend.highText)});
+    // Notes wrap at the legend's width (at least 180 px).
+    w = std::max(w, (densityNote.isEmpty() && m_legend.note.isEmpty()) ? 0.0 : 180 * scale);
+    auto noteHeight = [&](const QString &t) {
+        return t.isEmpty() ? 0.0
+                           : fms.boundingRect(QRectF(0, 0, w, 1e6), Qt::TextWordWrap, t).height() +
+                                 2 * scale;
+    };
+    const double notes = noteHeight(m_legend.note) + noteHeight(densityNote);
+    const double height = lh * ((titled ? 1 : 0) + rows) + notes + 2 * pad;
+    const QRectF box(viewport.width() - w - 3 * pad, pad, w + 2 * pad, height);
     *area = box;
+    m_legendRect = box;
+    p.setFont(font);
     p.setPen(QColor(200, 200, 200));
-    p.setBrush(QColor(255, 255, 255, 225));
+    p.setBrush(QColor(255, 255, 255, 235));
     p.drawRoundedRect(box, 4 * scale, 4 * scale);
     p.setPen(QColor(30, 30, 30));
     double y = box.top() + pad;
-    p.drawText(QRectF(box.left() + pad, y, w, lh), Qt::AlignLeft | Qt::AlignVCenter,
-               m_legend.title);
-    y += lh;
-    if (m_legend.kind == Legend::Kind::Categorical) {
+    if (titled) {
+        p.drawText(QRectF(box.left() + pad, y, w, lh), Qt::AlignLeft | Qt::AlignVCenter,
+                   m_legend.title);
+        y += lh;
+    }
+    if (categorical) {
         for (int i = 0; i < rows; ++i, y += lh) {
             p.setPen(Qt::NoPen);
             p.setBrush(m_legend.entries[i].second);
@@ -121,19 +250,32 @@ void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *
             p.drawText(QRectF(box.left() + pad + sw + pad, y, w, lh),
                        Qt::AlignLeft | Qt::AlignVCenter, m_legend.entries[i].first);
         }
-    } else {
-        QLinearGradient g(box.left() + pad, 0, box.right() - pad, 0);
-        g.setColorAt(0, m_legend.low);
-        g.setColorAt(1, m_legend.high);
+    } else if (gradient) {
+        const QRectF ramp(box.left() + pad, y + 2 * scale, w, lh / 2);
+        QLinearGradient g(ramp.left(), 0, ramp.right(), 0);
+        const auto &stops = m_legend.stops;
+        for (qsizetype i = 0; i < stops.size(); ++i)
+            g.setColorAt(stops.size() == 1 ? 0.0 : double(i) / double(stops.size() - 1), stops[i]);
         p.setPen(Qt::NoPen);
         p.setBrush(g);
-        p.drawRect(QRectF(box.left() + pad, y + 2 * scale, w, lh / 2));
+        p.drawRect(ramp);
+        m_legendRamp = ramp;
         y += lh;
         p.setPen(QColor(30, 30, 30));
         p.drawText(QRectF(box.left() + pad, y - lh / 2, w, lh), Qt::AlignLeft | Qt::AlignVCenter,
                    m_legend.lowText);
         p.drawText(QRectF(box.left() + pad, y - lh / 2, w, lh), Qt::AlignRight | Qt::AlignVCenter,
                    m_legend.highText);
+        y += lh / 2;
+    }
+    p.setFont(small);
+    p.setPen(QColor(70, 70, 70));
+    for (const QString &t : {m_legend.note, densityNote}) {
+        if (t.isEmpty())
+            continue;
+        const double nh = noteHeight(t);
+        p.drawText(QRectF(box.left() + pad, y, w, nh), Qt::AlignLeft | Qt::TextWordWrap, t);
+        y += nh;
     }
 }
 
@@ -142,6 +284,26 @@ QImage ScatterView::renderImage(QSize size)
     if (!context() || size.isEmpty())
         return {};
     makeCurrent();
+    // The labels as the screen shows them (placed at the view's own size), drawn scaled: an
+    // export shows the same words in the same places. Only when the export has the screen's
+    // aspect ratio; otherwise other points are in view and the labels are placed afresh.
+    const QSize logical = this->size();
+    const bool sameAspect = logical.width() > 0 && logical.height() > 0 &&
+                            std::abs(double(size.width()) / size.height() -
+                                     double(logical.width()) / logical.height()) <
+                                0.01 * double(size.width()) / size.height();
+    std::vector<PlacedLabel> screenLabels;
+    if (sameAspect && m_labelsOn) {
+        m_camera.setViewport(logical);
+        updateLevelOfDetail(logical);
+        QImage scratch(1, 1, QImage::Format_ARGB32);
+        QPainter probe(&scratch);
+        QRectF legendArea;
+        drawLegend(probe, logical, 1.0, &legendArea);
+        probe.end();
+        screenLabels = placeLabels(logical, 1.0, legendArea, drawCaption(nullptr, logical, 1.0));
+        m_fixedLabels = &screenLabels;
+    }
     QOpenGLFramebufferObjectFormat fmt;
     fmt.setAttachment(QOpenGLFramebufferObject::CombinedDepthStencil);
     QOpenGLFramebufferObject fbo(size, fmt);
@@ -155,6 +317,7 @@ QImage ScatterView::renderImage(QSize size)
     renderScene(size, 1.0, &device);
     QImage image = fbo.toImage();
     fbo.release();
+    m_fixedLabels = nullptr;
     m_camera = saved;
     m_lodDirty = true;
     doneCurrent();
@@ -181,6 +344,11 @@ bool ScatterView::exportSvg(const QString &path, QString *error)
         QPainter p(&gen);
         p.setRenderHint(QPainter::Antialiasing);
         p.fillRect(rect(), QColor(250, 250, 248));
+        // The words too dense to draw as points, as on screen: the density layer, embedded as
+        // an image stretched over the view exactly as the shader stretches its texture.
+        const QImage density = densityImage();
+        if (!density.isNull())
+            p.drawImage(QRectF(rect()), density);
         auto at = [&](int i, QPointF *s) {
             if (i < 0 || std::size_t(i) * 2 >= m_screen.size() ||
                 std::isnan(m_screen[2 * std::size_t(i)]))
@@ -202,18 +370,19 @@ bool ScatterView::exportSvg(const QString &path, QString *error)
             p.setBrush(QColor::fromRgba(m_colors[i]));
             p.drawEllipse(a, r, r);
         }
-        auto ring = [&](const std::vector<int> &pts, QColor fill, double f) {
-            p.setPen(QPen(QColor(40, 40, 40), 1));
+        auto ring = [&](const std::vector<int> &pts, QColor fill, double f, QColor outline) {
+            p.setPen(outline.alpha() > 0 ? QPen(outline, 1) : QPen(Qt::NoPen));
             p.setBrush(fill);
             for (int i : pts)
                 if (at(i, &a))
                     p.drawEllipse(a, r * f, r * f);
         };
-        ring(m_marked, QColor(140, 60, 190), 1.6);
-        ring(m_neighbors, QColor(250, 160, 30), 1.8);
-        ring(m_highlights, QColor(230, 80, 40), 2.0);
+        ring(m_softHighlights, QColor(240, 150, 120), 1.3, QColor(0, 0, 0, 0));
+        ring(m_marked, QColor(140, 60, 190), 1.6, QColor(40, 40, 40));
+        ring(m_neighbors, QColor(250, 160, 30), 1.8, QColor(40, 40, 40));
+        ring(m_highlights, QColor(230, 80, 40), 2.0, QColor(40, 40, 40));
         if (m_selected >= 0)
-            ring({m_selected}, QColor(220, 20, 60), 3.0);
+            ring({m_selected}, QColor(220, 20, 60), 3.0, QColor(40, 40, 40));
         drawOverlay(p, size(), 1.0);
     }
     if (!file.commit()) {

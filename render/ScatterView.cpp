@@ -33,6 +33,7 @@ const QColor kHitColor(230, 80, 40);
 const QColor kNeighborColor(250, 160, 30);
 const QColor kMarkedColor(140, 60, 190);
 const QColor kSelectedColor(220, 20, 60);
+const QColor kSoftHitColor(240, 150, 120);
 
 double ease(double t)
 {
@@ -130,6 +131,7 @@ void ScatterView::markDirty()
 void ScatterView::setLayout(std::vector<float> xyz, bool is3D, bool animate)
 {
     const bool sameSize = xyz.size() == m_target.size() && !m_current.empty();
+    const bool hadLayout = !m_current.empty();
     const bool modeChanged = is3D != m_camera.is3D();
     m_camera.set3D(is3D);
     m_target = std::move(xyz);
@@ -144,8 +146,10 @@ void ScatterView::setLayout(std::vector<float> xyz, bool is3D, bool animate)
     if (m_colors.size() != m_target.size() / 3)
         m_colors.assign(m_target.size() / 3, kDefaultColor);
     m_colorsDirty = m_positionsDirty = true;
+    // Another layout is fitted, never shown through the old one's camera: animated from the
+    // old framing (immediately on the first layout and when 2-D/3-D changes).
     if (!sameSize || modeChanged)
-        fitView(false);
+        fitView(hadLayout && !modeChanged);
     markDirty();
 }
 
@@ -160,7 +164,7 @@ void ScatterView::setColors(std::vector<std::uint32_t> rgba)
     m_colors = std::move(rgba);
     m_colors.resize(m_target.size() / 3, kDefaultColor);
     m_colorsDirty = true;
-    update();
+    markDirty(); // the density layer takes its colours from the points
 }
 
 void ScatterView::setLegend(Legend legend)
@@ -172,6 +176,26 @@ void ScatterView::setLegend(Legend legend)
 void ScatterView::setHighlights(std::vector<int> points)
 {
     m_highlights = std::move(points);
+    update();
+}
+
+void ScatterView::setSoftHighlights(std::vector<int> points)
+{
+    m_softHighlights = std::move(points);
+    update();
+}
+
+void ScatterView::setLabelOrder(std::vector<int> order)
+{
+    m_labelOrder = std::move(order);
+    update();
+}
+
+void ScatterView::setCaption(QStringList lines)
+{
+    if (lines == m_caption)
+        return;
+    m_caption = std::move(lines);
     update();
 }
 
@@ -301,14 +325,16 @@ void ScatterView::updateLevelOfDetail(QSize viewport)
 {
     const std::size_t n = m_current.size() / 3;
     m_screen.assign(2 * n, std::numeric_limits<float>::quiet_NaN());
+    m_isDrawn.assign(n, 0);
     std::vector<std::uint32_t> visible;
     visible.reserve(std::min<std::size_t>(n, std::size_t(m_budget) * 2));
     const double margin = m_pointSize;
     const double w = viewport.width(), h = viewport.height();
-    std::size_t visibleCount = 0;
     // Density bins of 4 logical pixels.
     const int bw = std::max(1, viewport.width() / 4), bh = std::max(1, viewport.height() / 4);
     std::vector<float> hist;
+    std::vector<std::uint32_t> binColor;
+    int densityCount = 0;
     for (std::size_t i = 0; i < n; ++i) {
         QPointF s;
         if (!m_camera.toScreen(
@@ -318,43 +344,72 @@ void ScatterView::updateLevelOfDetail(QSize viewport)
             continue;
         m_screen[2 * i] = float(s.x());
         m_screen[2 * i + 1] = float(s.y());
-        ++visibleCount;
         if (visible.size() < std::size_t(m_budget)) {
             visible.push_back(std::uint32_t(i));
+            m_isDrawn[i] = 1;
         } else {
-            if (hist.empty())
+            if (hist.empty()) {
                 hist.assign(std::size_t(bw) * std::size_t(bh), 0.0f);
+                binColor.assign(hist.size(), 0u);
+            }
             const int bx = std::clamp(int(s.x() / 4), 0, bw - 1);
             const int by = std::clamp(int(s.y() / 4), 0, bh - 1);
-            hist[std::size_t(by) * std::size_t(bw) + std::size_t(bx)] += 1.0f;
+            const std::size_t b = std::size_t(by) * std::size_t(bw) + std::size_t(bx);
+            // Points come in priority order: the first in a bin is its most frequent word,
+            // whose colour (one the legend shows) the bin takes.
+            if (hist[b] == 0.0f)
+                binColor[b] = i < m_colors.size() ? m_colors[i] : kDefaultColor;
+            hist[b] += 1.0f;
+            ++densityCount;
         }
     }
     m_densityShown = !hist.empty();
+    m_densityCount = densityCount;
+    m_density.clear();
     if (m_densityShown) {
         const float mx = *std::max_element(hist.begin(), hist.end());
         const float norm = 1.0f / std::log1p(mx);
         int x0 = bw, y0 = bh, x1 = -1, y1 = -1;
+        m_density.assign(4 * hist.size(), 0);
         for (int y = 0; y < bh; ++y)
             for (int x = 0; x < bw; ++x) {
-                float &v = hist[std::size_t(y) * std::size_t(bw) + std::size_t(x)];
-                if (v <= 0)
+                const std::size_t b = std::size_t(y) * std::size_t(bw) + std::size_t(x);
+                if (hist[b] <= 0)
                     continue;
-                v = 0.15f + 0.85f * std::log1p(v) * norm;
+                const QRgb c = binColor[b];
+                const float v = 0.15f + 0.85f * std::log1p(hist[b]) * norm;
+                m_density[4 * b] = std::uint8_t(qRed(c));
+                m_density[4 * b + 1] = std::uint8_t(qGreen(c));
+                m_density[4 * b + 2] = std::uint8_t(qBlue(c));
+                m_density[4 * b + 3] = std::uint8_t(std::clamp(int(v * 255.0f + 0.5f), 1, 255));
                 x0 = std::min(x0, x), x1 = std::max(x1, x);
                 y0 = std::min(y0, y), y1 = std::max(y1, y);
             }
-        // Bins are 4 logical pixels; one bin of margin for the linear filter.
-        m_densityBox =
-            QRect(QPoint((x0 - 1) * 4, (y0 - 1) * 4), QPoint((x1 + 2) * 4, (y1 + 2) * 4));
+        m_densityBox = QRect(QPoint(x0 * 4, y0 * 4), QPoint((x1 + 1) * 4 + 3, (y1 + 1) * 4 + 3));
     }
-    m_density = std::move(hist);
     m_densitySize = QSize(bw, bh);
     // Draw low-priority points first so frequent words end up on top.
     m_drawn.assign(visible.rbegin(), visible.rend());
     m_lodUploadPending = true;
     m_lodViewport = viewport;
     m_lodDirty = false;
-    (void)visibleCount;
+}
+
+QImage ScatterView::densityImage() const
+{
+    if (!m_densityShown || m_density.empty())
+        return {};
+    QImage img(m_densitySize, QImage::Format_ARGB32);
+    for (int y = 0; y < m_densitySize.height(); ++y)
+        for (int x = 0; x < m_densitySize.width(); ++x) {
+            const std::size_t b =
+                4 * (std::size_t(y) * std::size_t(m_densitySize.width()) + std::size_t(x));
+            const int a = m_density[b + 3];
+            // As the shader draws it: alpha 0.25 + 0.6 × density where there is any.
+            const int alpha = a == 0 ? 0 : int(std::lround((0.25 + 0.6 * a / 255.0) * 255.0));
+            img.setPixel(x, y, qRgba(m_density[b], m_density[b + 1], m_density[b + 2], alpha));
+        }
+    return img;
 }
 
 std::vector<float> ScatterView::neighborSegments() const
@@ -419,6 +474,8 @@ void ScatterView::renderScene(QSize viewport, double dpr, QPaintDevice *device)
         auto toIdx = [](const std::vector<int> &v) {
             return std::vector<std::uint32_t>(v.begin(), v.end());
         };
+        m_renderer.drawHighlights(mvp, toIdx(m_softHighlights), px * 1.3f, kSoftHitColor,
+                                  QColor(0, 0, 0, 0));
         m_renderer.drawHighlights(mvp, toIdx(m_marked), px * 1.6f, kMarkedColor, Qt::white);
         m_renderer.drawHighlights(mvp, toIdx(m_neighbors), px * 1.8f, kNeighborColor,
                                   QColor(60, 60, 60));
@@ -497,6 +554,8 @@ int ScatterView::pick(QPointF s, double radiusPx) const
     for (auto i : m_drawn)
         consider(int(i));
     for (int i : m_highlights)
+        consider(i);
+    for (int i : m_softHighlights)
         consider(i);
     for (int i : m_neighbors)
         consider(i);

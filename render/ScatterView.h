@@ -14,15 +14,26 @@
 
 namespace embex::render {
 
-/// A colour legend drawn in the top-right corner.
+/// A colour legend drawn in the top-right corner. It must describe exactly the colours the
+/// points are given: a gradient legend is drawn through all of `stops` (evenly spaced, in the
+/// order of the colour map), never as a straight blend of its two ends.
 struct Legend
 {
     enum class Kind { None, Categorical, Gradient };
     Kind kind = Kind::None;
     QString title;
     QList<QPair<QString, QColor>> entries; ///< categorical: label + colour
-    QColor low, high;                      ///< gradient ends
+    QList<QColor> stops;                   ///< gradient: the colour map, low end first
     QString lowText, highText;
+    QString note; ///< an optional last line in small type (e.g. "measuring...")
+};
+
+/// One label as placed on screen: its box in logical pixels and how it is drawn.
+struct PlacedLabel
+{
+    QRectF box;
+    int point = -1;
+    bool important = false; ///< selection, exact search hits and neighbours: bold
 };
 
 /// Point i is drawn at positions[3i..3i+2] with label labels[i] and colour colors[i]. Points
@@ -47,6 +58,16 @@ public:
     void setLegend(Legend legend);
     /// Search hits: drawn on top, labelled first.
     void setHighlights(std::vector<int> points);
+    /// Secondary search hits (substring or pattern matches): a thin light ring, labelled after
+    /// the selection and its neighbours, never more prominent than the selection.
+    void setSoftHighlights(std::vector<int> points);
+    /// Order in which points are considered for labels after the selection, hits and
+    /// neighbours (default, empty: index order). Points not drawn individually get no label.
+    void setLabelOrder(std::vector<int> order);
+    /// Lines of text at the bottom left of the view (what is shown and why, a hint); labels
+    /// keep off them. Exports include them.
+    void setCaption(QStringList lines);
+    QStringList caption() const { return m_caption; }
     /// The selected point (-1 = none) and lines to its neighbours.
     void setSelection(int point, std::vector<int> neighbors = {});
     /// Box selection result (drawn like highlights, in another colour).
@@ -65,6 +86,12 @@ public:
     int pointCount() const { return int(m_target.size() / 3); }
     bool is3D() const { return m_camera.is3D(); }
     int selected() const { return m_selected; }
+    const std::vector<int> &selectedNeighbors() const { return m_neighbors; }
+    const std::vector<int> &highlights() const { return m_highlights; }
+    const std::vector<int> &softHighlights() const { return m_softHighlights; }
+    const std::vector<int> &marked() const { return m_marked; }
+    const std::vector<std::uint32_t> &colors() const { return m_colors; }
+    const QStringList &labels() const { return m_labels; }
     Camera &camera() { return m_camera; }
     /// Screen position (logical pixels) where point i is drawn now; false if not on screen.
     bool screenPosition(int i, QPointF *out) const;
@@ -75,6 +102,21 @@ public:
     /// Number of points drawn individually in the last frame, and whether density was shown.
     int drawnPoints() const { return int(m_drawn.size()); }
     bool densityShown() const { return m_densityShown; }
+    /// Points visible on screen but not drawn individually (shown as the density layer).
+    int densityPoints() const { return m_densityCount; }
+    /// The labels of the last frame drawn on screen (logical pixels), in drawing order.
+    const std::vector<PlacedLabel> &placedLabels() const { return m_placed; }
+    /// The labels of the last frame rendered anywhere (screen or export), in that frame's
+    /// pixels: an export's are the screen's, scaled.
+    const std::vector<PlacedLabel> &renderedLabels() const { return m_rendered; }
+    /// Where the legend and its colour ramp were drawn in the last frame (device pixels of
+    /// that frame; empty when there is none).
+    QRectF legendRect() const { return m_legendRect; }
+    QRectF legendRampRect() const { return m_legendRamp; }
+    /// The density layer as an image (one pixel per 4×4-pixel bin, the colour of the bin's
+    /// most frequent word, alpha as drawn); null when no density is shown.
+    QImage densityImage() const;
+    const Legend &legend() const { return m_legend; }
     double frameMs() const { return m_frameMs; }
     bool animating() const { return m_animating; }
     /// True once the user panned, zoomed or orbited since the last fitView().
@@ -110,8 +152,16 @@ private:
     void advanceAnimation();
     void updateLevelOfDetail(QSize viewport);
     void drawOverlay(QPainter &p, QSize viewport, double scale);
-    void drawLabels(QPainter &p, QSize viewport, double scale);
+    /// Chooses the labels for the current screen positions (m_screen, logical pixels when
+    /// scale = 1), avoiding the legend and the selection's and hits' markers.
+    std::vector<PlacedLabel> placeLabels(QSize viewport, double scale, const QRectF &legend,
+                                         const QRectF &caption);
+    /// Draws labels with a halo; boxes are multiplied by boxFactor (exports of screen labels).
+    void drawLabels(QPainter &p, const std::vector<PlacedLabel> &labels, double scale,
+                    double boxFactor);
     void drawLegend(QPainter &p, QSize viewport, double scale, QRectF *area);
+    /// Draws the caption (when `p` is given) and returns its area.
+    QRectF drawCaption(QPainter *p, QSize viewport, double scale);
     std::vector<float> neighborSegments() const;
     void renderScene(QSize viewport, double dpr, QPaintDevice *device);
     void markDirty();
@@ -122,7 +172,14 @@ private:
     QStringList m_labels;
     std::vector<std::uint32_t> m_colors;
     Legend m_legend;
-    std::vector<int> m_highlights, m_neighbors, m_marked;
+    std::vector<int> m_highlights, m_softHighlights, m_neighbors, m_marked;
+    std::vector<int> m_labelOrder;
+    QStringList m_caption;
+    std::vector<PlacedLabel> m_placed, m_rendered;
+    // While exporting: the labels placed for the on-screen view, drawn scaled (so an export
+    // shows the same labels in the same places as the screen).
+    const std::vector<PlacedLabel> *m_fixedLabels = nullptr;
+    QRectF m_legendRect, m_legendRamp;
     int m_selected = -1;
 
     double m_pointSize = 6.0;
@@ -137,8 +194,12 @@ private:
     bool m_positionsDirty = true, m_colorsDirty = true, m_lodDirty = true;
     std::vector<float> m_screen; // n × 2 screen positions; NaN when not visible
     std::vector<std::uint32_t> m_drawn;
+    std::vector<char> m_isDrawn; // per point: drawn individually in the last level of detail
     bool m_densityShown = false;
-    std::vector<float> m_density; // normalised 2-D histogram of the points not drawn
+    int m_densityCount = 0;
+    // RGBA8 per 4×4-pixel bin of the points not drawn: the colour of the bin's most frequent
+    // word, alpha = normalised log count.
+    std::vector<std::uint8_t> m_density;
     QSize m_densitySize;
     QRect m_densityBox; // screen area (logical pixels) covered by non-empty bins
     bool m_lodUploadPending = false;

@@ -7,18 +7,36 @@
 
 namespace embex::gui {
 
+QList<QColor> rampStops()
+{
+    QList<QColor> stops;
+    // Fine enough that the legend's linear blend between samples stays within a few levels of
+    // rampColor() everywhere.
+    for (int i = 0; i <= 32; ++i)
+        stops.append(rampColor(i / 32.0));
+    return stops;
+}
+
+namespace {
+/// The colour at t ∈ [0, 1] of the map drawn linearly through evenly spaced stops.
+template <std::size_t N> QColor mapColor(const QColor (&stops)[N], double t, float alpha)
+{
+    t = std::clamp(t, 0.0, 1.0) * double(N - 1);
+    const int i = std::min(int(N) - 2, int(t));
+    const float f = float(t - i);
+    const QColor &a = stops[i], &b = stops[i + 1];
+    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * f,
+                            a.greenF() + (b.greenF() - a.greenF()) * f,
+                            a.blueF() + (b.blueF() - a.blueF()) * f, alpha);
+}
+} // namespace
+
 QColor rampColor(double t)
 {
     // Samples of the viridis colour map, linearly interpolated.
     static const QColor stops[] = {QColor(68, 1, 84), QColor(59, 82, 139), QColor(33, 145, 140),
                                    QColor(94, 201, 98), QColor(253, 231, 37)};
-    t = std::clamp(t, 0.0, 1.0) * 4.0;
-    const int i = std::min(3, int(t));
-    const float f = float(t - i);
-    const QColor &a = stops[i], &b = stops[i + 1];
-    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * f,
-                            a.greenF() + (b.greenF() - a.greenF()) * f,
-                            a.blueF() + (b.blueF() - a.blueF()) * f, 0.85f);
+    return mapColor(stops, t, 0.85f);
 }
 
 Coloring colorByFrequency(const std::vector<WordId> &ids, std::size_t vocabularySize)
@@ -30,8 +48,7 @@ Coloring colorByFrequency(const std::vector<WordId> &ids, std::size_t vocabulary
         c.colors[i] = rampColor(std::log1p(double(ids[i])) / top).rgba();
     c.legend.kind = render::Legend::Kind::Gradient;
     c.legend.title = QObject::tr("Frequency rank");
-    c.legend.low = rampColor(0);
-    c.legend.high = rampColor(1);
+    c.legend.stops = rampStops();
     c.legend.lowText = QStringLiteral("1");
     c.legend.highText = QString::number(vocabularySize);
     return c;
@@ -59,8 +76,7 @@ Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids
         for (std::size_t i = 0; i < ids.size(); ++i)
             c.colors[i] = rampColor((numbers[i] - *lo) / span).rgba();
         c.legend.kind = render::Legend::Kind::Gradient;
-        c.legend.low = rampColor(0);
-        c.legend.high = rampColor(1);
+        c.legend.stops = rampStops();
         c.legend.lowText = QString::number(*lo);
         c.legend.highText = QString::number(*hi);
         return c;
@@ -97,26 +113,36 @@ QColor categoricalColor(int k)
     return palette[std::size_t(k) % std::size(palette)];
 }
 
-Coloring colorByPreservation(const std::vector<float> &kept)
+QColor preservationColor(double kept)
 {
-    const QColor bad(215, 48, 39), mid(254, 224, 144), good(49, 104, 176);
-    auto mix = [](const QColor &a, const QColor &b, float t) {
-        return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
-                                a.greenF() + (b.greenF() - a.greenF()) * t,
-                                a.blueF() + (b.blueF() - a.blueF()) * t, 0.9f);
-    };
+    // Diverging: red (few neighbours kept), pale yellow (half), blue (all).
+    static const QColor stops[] = {QColor(215, 48, 39), QColor(254, 224, 144),
+                                   QColor(49, 104, 176)};
+    return mapColor(stops, kept, 0.9f);
+}
+
+Coloring colorByPreservation(const std::vector<float> &kept, const QString &note)
+{
     Coloring c;
     c.colors.reserve(kept.size());
-    for (float k : kept) {
-        const float t = std::clamp(k, 0.0f, 1.0f);
-        c.colors.push_back((t < 0.5f ? mix(bad, mid, t * 2) : mix(mid, good, t * 2 - 1)).rgba());
-    }
+    for (float k : kept)
+        c.colors.push_back(preservationColor(double(k)).rgba());
     c.legend.kind = render::Legend::Kind::Gradient;
     c.legend.title = QObject::tr("Neighbours kept (of 10)");
-    c.legend.low = bad;
-    c.legend.high = good;
+    for (int i = 0; i <= 20; ++i)
+        c.legend.stops.append(preservationColor(i / 20.0));
     c.legend.lowText = QStringLiteral("0");
     c.legend.highText = QStringLiteral("10");
+    c.legend.note = note;
+    return c;
+}
+
+Coloring colorPending(std::size_t n, const QString &note)
+{
+    Coloring c;
+    c.colors.assign(n, QColor(150, 150, 150, 200).rgba());
+    c.legend.kind = render::Legend::Kind::None;
+    c.legend.note = note;
     return c;
 }
 

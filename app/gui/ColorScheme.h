@@ -21,8 +21,13 @@ Coloring colorByFrequency(const std::vector<WordId> &ids, std::size_t vocabulary
 Coloring colorByMetadata(const EmbeddingSet &set, const std::vector<WordId> &ids,
                          const QString &column);
 /// Projection honesty: red where a point keeps few of its original neighbours, blue where it
-/// keeps them all (values = fraction kept, 0–1).
-Coloring colorByPreservation(const std::vector<float> &kept);
+/// keeps them all (values = fraction kept, 0–1); `note` goes under the legend.
+Coloring colorByPreservation(const std::vector<float> &kept, const QString &note = {});
+/// The colour of a kept fraction in colorByPreservation().
+QColor preservationColor(double kept);
+/// Every point neutral grey, with no colour scale: a measure that is not there yet (the
+/// legend shows only `note`, e.g. "measuring...").
+Coloring colorPending(std::size_t n, const QString &note);
 /// One neutral colour (selection and search hits then stand out).
 Coloring colorUniform(std::size_t n);
 
@@ -31,5 +36,7 @@ QColor categoricalColor(int k);
 
 /// A perceptually ordered ramp (viridis-like), t in [0, 1].
 QColor rampColor(double t);
+/// rampColor() sampled evenly from 0 to 1, for gradient legends.
+QList<QColor> rampStops();
 
 } // namespace embex::gui

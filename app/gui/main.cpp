@@ -7,7 +7,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QSurfaceFormat>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
@@ -31,8 +33,8 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     parser.addPositionalArgument("file", "Vector file to open (default: the shipped GloVe set).",
                                  "[FILE]");
-    QCommandLineOption shot("screenshot", "Open, lay out (PCA), save one 1280x800 frame, exit.",
-                            "OUT.png");
+    QCommandLineOption shot(
+        "screenshot", "Open, lay out (see --method), save one 1280x800 frame, exit.", "OUT.png");
     QCommandLineOption select("select", "With --screenshot: select WORD first.", "WORD");
     QCommandLineOption whole("window", "With --screenshot: capture the whole window.");
     QCommandLineOption bench("benchmark-render",
@@ -48,8 +50,28 @@ int main(int argc, char **argv)
     QCommandLineOption preset(
         "preset", "With --context: study an example word (bank, bat, crane, spring, play, light).",
         "WORD");
-    parser.addOptions({shot, select, whole, bench, frames, context, preset});
+    QCommandLineOption method("method",
+                              "With --screenshot or --benchmark-render: lay out with pca "
+                              "(default) or tsne (the default set's first view).",
+                              "pca|tsne", "pca");
+    parser.addOptions({shot, select, whole, bench, frames, context, preset, method});
     parser.process(app);
+
+    // --screenshot and --benchmark-render neither read nor write the user's settings (recent
+    // files, window layout, projection choices): their pictures and timings are the same on
+    // every machine, and a test or benchmark leaves no trace in the user's files.
+    QTemporaryDir automationSettings;
+    if (parser.isSet(shot) || parser.isSet(bench)) {
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                           automationSettings.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, automationSettings.path());
+        const QString m = parser.value(method);
+        if (m != QLatin1String("pca") && m != QLatin1String("tsne")) {
+            std::fprintf(stderr, "embex: --method: pca or tsne, not '%s'\n", qPrintable(m));
+            return 2;
+        }
+        QSettings().setValue("projection/method", m);
+    }
 
     embex::gui::MainWindow window;
     embex::gui::AutomationRequest request;

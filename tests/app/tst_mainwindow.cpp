@@ -2,6 +2,7 @@
 // background, PCA layout, search, neighbours against the oracle, the selected word's
 // highlight at its projected position, click to select, cancel, exports, and the no-OpenGL
 // path.
+#include "GuiTestSupport.h"
 #include "eval/Evaluation.h"
 #include "gui/EvalDialog.h"
 #include "gui/MainWindow.h"
@@ -50,7 +51,7 @@ class TstMainWindow : public QObject
     Q_OBJECT
 private slots:
     void initTestCase();
-    void init() { QSettings().clear(); } // every test starts from default settings
+    void init() { test::resetExplorerSettings(); } // every test starts from known settings
     void loadsAndLaysOut();
     void searchAndNeighborsMatchOracle();
     void selectedHighlightAtProjectedPosition();
@@ -74,8 +75,7 @@ private:
 void TstMainWindow::initTestCase()
 {
     qApp->setProperty("embexNoDialogs", true);
-    QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
-    QSettings().clear();
+    test::useTestLocations();
 }
 
 void TstMainWindow::loadsAndLaysOut()
@@ -436,7 +436,7 @@ void TstMainWindow::offscreenPlatformDoesNotCrash()
 {
     // The Qt offscreen platform has no OpenGL widgets: the app must say so, not crash.
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = test::isolatedEnvironment(m_dir.filePath("home"));
     env.insert("QT_QPA_PLATFORM", "offscreen");
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(EMBEX_GUI), {"--screenshot", m_dir.filePath("x.png"), kGlove});

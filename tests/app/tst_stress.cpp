@@ -2,6 +2,7 @@
 // cancelled and restarted 50 times in a row, then run to the end with the right result; the
 // main window closed while each kind of job runs (load, PCA, t-SNE, training lab, evaluation);
 // and jobs that fail show an error dialog naming the file and the problem.
+#include "GuiTestSupport.h"
 #include "gui/EvalDialog.h"
 #include "gui/MainWindow.h"
 #include "gui/TrainLab.h"
@@ -128,8 +129,7 @@ private:
 
 void TstStress::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear();
+    test::useTestLocations();
     m_big = m_dir.filePath("big.txt");
     QFile f(m_big);
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -146,7 +146,7 @@ void TstStress::initTestCase()
 
 void TstStress::init()
 {
-    QSettings().clear();
+    test::resetExplorerSettings();
     qApp->setProperty("embexNoDialogs", true); // the dialog tests turn them on
 }
 

@@ -24,10 +24,12 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -53,25 +55,6 @@ constexpr std::size_t kMaxOccurrences = 500;
 QString fromStd(const std::string &s)
 {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
-
-/// The result of a watched job that has ended, or nullopt: for the late notification of a
-/// replaced job or a repeat (`pending` is false or the current job still runs), and after
-/// reporting a cancel (error = false) or a failure (error = true, with its message).
-template <typename T, typename Report>
-std::optional<T> takeFinished(QFutureWatcher<T> &watcher, bool &pending, Report report)
-{
-    if (!pending || !watcher.future().isFinished())
-        return std::nullopt;
-    pending = false;
-    try {
-        return takeResult(watcher.future());
-    } catch (const Cancelled &) {
-        report(QString(), false);
-    } catch (const std::exception &e) {
-        report(QString::fromUtf8(e.what()), true);
-    }
-    return std::nullopt;
 }
 
 QLabel *title(const QString &text, QWidget *parent)
@@ -140,7 +123,8 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     buttons->addStretch(1);
     buttons->addWidget(m_analyseButton);
     leftLayout->addLayout(buttons);
-    leftLayout->addWidget(new QLabel(tr("Studied sentences (click a word to study it):"), left));
+    auto *studiedLabel = new QLabel(tr("Studied sentences (click a word to study it):"), left);
+    leftLayout->addWidget(studiedLabel);
     m_sentenceView = new QTextBrowser(left);
     m_sentenceView->setOpenLinks(false);
     m_sentenceView->setOpenExternalLinks(false);
@@ -149,8 +133,9 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     // Views.
     auto *centre = new QSplitter(Qt::Vertical, this);
     auto *viewsRow = new QSplitter(Qt::Horizontal, centre);
-    auto makeViewBox = [&](QLabel *&titleLabel, render::ScatterView *&view, const QString &text) {
-        auto *box = new QWidget(viewsRow);
+    auto makeViewBox = [&](QLabel *&titleLabel, render::ScatterView *&view, const QString &text,
+                           QWidget *owner) {
+        auto *box = new QWidget(owner);
         auto *layout = new QVBoxLayout(box);
         layout->setContentsMargins(2, 2, 2, 2);
         titleLabel = title(text, box);
@@ -165,10 +150,19 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
             noGl->setWordWrap(true);
             layout->addWidget(noGl, 1);
         }
-        viewsRow->addWidget(box);
+        return box;
     };
-    makeViewBox(m_contextTitle, m_contextView, tr("Contextual: one point per occurrence"));
-    makeViewBox(m_staticTitle, m_staticView, tr("Static: one point per word"));
+    // Until a model is open the guide stands where the contextual view goes.
+    m_contextPages = new QStackedWidget(viewsRow);
+    m_contextPages->addWidget(createGuidePage(m_contextPages));
+    m_contextPages->addWidget(makeViewBox(
+        m_contextTitle, m_contextView, tr("Contextual: one point per occurrence"), m_contextPages));
+    viewsRow->addWidget(m_contextPages);
+    viewsRow->addWidget(
+        makeViewBox(m_staticTitle, m_staticView, tr("Static: one point per word"), viewsRow));
+    viewsRow->setStretchFactor(0, 3); // the guide, then the contextual view, wider
+    viewsRow->setStretchFactor(1, 2);
+    m_staticTitle->setObjectName("staticTitle");
 
     auto *controls = new QWidget(centre);
     auto *controlRow = new QHBoxLayout(controls);
@@ -264,7 +258,9 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     statusBar()->addWidget(m_status, 1);
-    resize(1500, 900);
+    m_modelOnly = {controls, bottom, m_table, studiedLabel, m_sentenceView};
+    const QSize room = screen() ? screen()->availableSize() : QSize(1500, 900);
+    resize(std::min(1500, room.width() * 19 / 20), std::min(900, room.height() * 9 / 10));
 
     auto *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open model folder..."), QKeySequence::Open, this,
@@ -293,6 +289,7 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     connect(shortcut, &QShortcut::activated, this, &ContextLab::analyse);
     connect(m_word, &QLineEdit::returnPressed, this, &ContextLab::analyse);
+    connect(m_word, &QLineEdit::textChanged, this, &ContextLab::updateStatic);
     connect(m_presets, &QComboBox::activated, this, [this](int i) {
         if (i > 0)
             applyPreset(i - 1);
@@ -331,7 +328,9 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
         });
     }
     updateViews(false);
-    setStatus(tr("Open a model folder, then type sentences or choose an example."));
+    updateModelPages();
+    updateStatic();
+    setStatus(tr("No model open: the guide says which models work and how to get one."));
 }
 
 ContextLab::~ContextLab()
@@ -429,57 +428,6 @@ void ContextLab::setBusy(bool busy, const QString &what)
     m_analyseButton->setEnabled(!busy);
 }
 
-void ContextLab::chooseModelFolder()
-{
-    const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Open a BERT-family model folder (config.json, vocab.txt, model.safetensors)"),
-        QSettings().value(QStringLiteral("contextLab/lastModel")).toString());
-    if (!dir.isEmpty())
-        openModel(dir);
-}
-
-void ContextLab::openModel(const QString &folder)
-{
-    if (isBusy())
-        cancel();
-    setBusy(true, tr("loading"));
-    setStatus(tr("Loading %1...").arg(QDir::toNativeSeparators(folder)));
-    m_loadPending = true;
-    m_loadWatcher.setFuture(m_service->load(folder));
-}
-
-void ContextLab::onModelLoaded()
-{
-    setBusy(isBusy());
-    std::optional<LoadedModel> result =
-        takeFinished(m_loadWatcher, m_loadPending, [this](const QString &message, bool error) {
-            if (error)
-                showError(tr("Could not open the model"), message);
-            else
-                setStatus(tr("Loading cancelled"));
-            emit modelLoaded(false, error ? message : tr("cancelled"));
-        });
-    if (!result)
-        return;
-    LoadedModel loaded = std::move(*result);
-    const BertConfig &c = loaded.model->config();
-    m_modelLabel->setText(tr("%1: %2, %3 layers, hidden %4, %5 tokens%6")
-                              .arg(QFileInfo(loaded.folder).fileName(), fromStd(c.modelType))
-                              .arg(c.layers)
-                              .arg(c.hiddenSize)
-                              .arg(loaded.model->tokenizer().vocabSize())
-                              .arg(loaded.model->hasMlmHead() ? tr(", MLM head") : QString()));
-    m_modelLabel->setToolTip(QDir::toNativeSeparators(loaded.folder));
-    QSettings().setValue(QStringLiteral("contextLab/lastModel"), loaded.folder);
-    m_service->adopt(std::move(loaded));
-    setStatus(tr("Model loaded."));
-    emit modelLoaded(true, {});
-    if (m_analyseAfterLoad || !m_sentences->toPlainText().trimmed().isEmpty()) {
-        m_analyseAfterLoad = false;
-        analyse();
-    }
-}
-
 void ContextLab::cancel()
 {
     m_loadWatcher.cancel();
@@ -493,7 +441,9 @@ void ContextLab::analyse()
             m_analyseAfterLoad = true;
             return;
         }
-        setStatus(tr("Open a model folder first (the button at the top)."), true);
+        setStatus(tr("Open a model folder first: the guide in the middle says which models work "
+                     "and how to get one."),
+                  true);
         emit studyFinished(false, tr("no model"));
         return;
     }

@@ -23,6 +23,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSlider;
+class QStackedWidget;
 class QTableWidget;
 class QTextBrowser;
 
@@ -77,6 +78,12 @@ public:
     QSlider *layerSlider() const { return m_layerSlider; }
     QSlider *thresholdSlider() const { return m_thresholdSlider; }
     QLabel *statusLabel() const { return m_status; }
+    /// The guide shown instead of the contextual view until a model is open.
+    QTextBrowser *guide() const { return m_guide; }
+    /// The static view's title (what it shows, or what is missing).
+    QLabel *staticTitle() const { return m_staticTitle; }
+    /// The guide's text (HTML): supported models, the files a folder needs, how to get one.
+    static QString guideHtml();
 
 public slots:
     /// Loads a model folder in the worker (progress, cancel); modelLoaded() follows.
@@ -133,6 +140,9 @@ private:
     void updateStatic();
     QString occurrenceText(int k, bool bracket) const;
     void onLink(const QUrl &url);
+    QWidget *createGuidePage(QWidget *parent);
+    /// Guide or contextual view, and the model-only views, as a model is open or not.
+    void updateModelPages();
 
     ContextService *m_service;
     QFutureWatcher<LoadedModel> m_loadWatcher;
@@ -161,6 +171,9 @@ private:
     LineChart *m_chart;
     int m_selfSeries = 0, m_baselineSeries = 0, m_gapSeries = 0;
     QTableWidget *m_table;
+    QTextBrowser *m_guide = nullptr;
+    QStackedWidget *m_contextPages = nullptr;
+    QList<QWidget *> m_modelOnly; // hidden until a model is open
     QTimer m_playTimer;
     bool m_analyseAfterLoad = false;
     bool m_loadPending = false, m_studyPending = false; // the watched job has not been handled

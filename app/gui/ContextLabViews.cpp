@@ -232,7 +232,10 @@ void ContextLab::updateSentenceView()
 void ContextLab::updateStatic()
 {
     m_staticWords.clear();
-    const QString word = m_word->text().trimmed();
+    // The typed target, else the word of the studied sentences' first [marked] occurrence.
+    QString word = m_word->text().trimmed();
+    if (word.isEmpty() && m_study && !m_study->occurrences.empty())
+        word = fromStd(m_study->occurrences.front().target.word);
     const bool wanted = m_showStatic->isChecked();
     QString message;
     std::optional<WordId> id;
@@ -242,7 +245,8 @@ void ContextLab::updateStatic()
         message = tr("Static: open a set in the explorer (File > Open) to see the word as one "
                      "point among its static neighbours");
     else if (word.isEmpty())
-        message = tr("Static (%1): no target word").arg(m_staticName);
+        message = tr("Static (%1): type a target word to see it among its nearest words")
+                      .arg(m_staticName);
     else {
         id = m_staticSet->find(word.toStdString());
         if (!id)

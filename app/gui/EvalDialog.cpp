@@ -1,7 +1,7 @@
 #include "gui/EvalDialog.h"
 
+#include "gui/EvalReference.h"
 #include "gui/FutureResult.h"
-
 #include "gui/PromiseProgress.h"
 
 #include <QApplication>
@@ -21,6 +21,7 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -34,7 +35,7 @@ namespace {
 constexpr int kKindRole = Qt::UserRole + 1; // true: analogies, false: word pairs
 constexpr int kMaxRestrict = 100000000;
 
-enum Column { kTest, kSection, kResult, kScore, kSkipped, kColumns };
+enum Column { kTest, kSection, kResult, kScore, kReference, kSkipped, kColumns };
 
 QString baseName(const std::string &path)
 {
@@ -53,7 +54,8 @@ EvalDialog::EvalDialog(std::shared_ptr<const EmbeddingSet> set, const QString &s
     : QDialog(parent), m_set(std::move(set)), m_setName(setName)
 {
     setWindowTitle(tr("Evaluate %1").arg(setName));
-    resize(760, 640);
+    const QSize room = screen() ? screen()->availableSize() : QSize(820, 720);
+    resize(std::min(820, room.width()), std::min(720, room.height() * 23 / 25));
 
     auto *layout = new QVBoxLayout(this);
     auto *heading =
@@ -72,7 +74,7 @@ EvalDialog::EvalDialog(std::shared_ptr<const EmbeddingSet> set, const QString &s
     m_files = new QListWidget(filesBox);
     m_files->setObjectName("evalFiles");
     m_files->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_files->setMaximumHeight(m_files->fontMetrics().height() * 6);
+    m_files->setMaximumHeight(m_files->fontMetrics().height() * 4);
     filesLayout->addWidget(m_files, 1);
     auto *fileButtons = new QVBoxLayout;
     m_addAnalogies = new QPushButton(tr("Add analogies…"), filesBox);
@@ -133,14 +135,25 @@ EvalDialog::EvalDialog(std::shared_ptr<const EmbeddingSet> set, const QString &s
 
     m_table = new QTableWidget(0, kColumns, this);
     m_table->setObjectName("evalResults");
-    m_table->setHorizontalHeaderLabels(
-        {tr("Test"), tr("Section"), tr("Result"), tr("Score"), tr("Skipped (unknown words)")});
+    m_table->setHorizontalHeaderLabels({tr("Test"), tr("Section"), tr("Result"), tr("Score"),
+                                        tr("Reference"), tr("Skipped (unknown words)")});
+    m_table->horizontalHeaderItem(kReference)
+        ->setToolTip(tr("The same score of Embex's default set (GloVe 6B 100d, 50,000 words) on "
+                        "the same files with the same options"));
+    m_table->setColumnHidden(kReference, true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_table->horizontalHeader()->setSectionResizeMode(kSection, QHeaderView::Stretch);
     layout->addWidget(m_table, 1);
+    m_explanation = new QLabel(this);
+    m_explanation->setObjectName("evalExplanation");
+    m_explanation->setWordWrap(true);
+    m_explanation->setTextFormat(Qt::RichText);
+    m_explanation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_explanation->setVisible(false);
+    layout->addWidget(m_explanation);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     m_copy = buttons->addButton(tr("Copy results"), QDialogButtonBox::ActionRole);
@@ -154,9 +167,9 @@ EvalDialog::EvalDialog(std::shared_ptr<const EmbeddingSet> set, const QString &s
     connect(m_cancel, &QPushButton::clicked, this, &EvalDialog::cancel);
     connect(m_copy, &QPushButton::clicked, this, &EvalDialog::copyResults);
     connect(buttons, &QDialogButtonBox::rejected, this, &EvalDialog::reject);
-    connect(&m_watcher, &QFutureWatcher<EvaluationReport>::progressValueChanged, m_progress,
+    connect(&m_watcher, &QFutureWatcher<EvalOutcome>::progressValueChanged, m_progress,
             &QProgressBar::setValue);
-    connect(&m_watcher, &QFutureWatcher<EvaluationReport>::finished, this, &EvalDialog::onFinished);
+    connect(&m_watcher, &QFutureWatcher<EvalOutcome>::finished, this, &EvalDialog::onFinished);
 
     const auto [analogies, pairs] = shippedFiles();
     setFiles(analogies, pairs);
@@ -260,6 +273,17 @@ void EvalDialog::setOptions(const EvalOptions &o)
     m_method->setCurrentIndex(o.method == AnalogyMethod::Mul ? 1 : 0);
 }
 
+void EvalDialog::setReference(const QString &path, bool isThisSet)
+{
+    m_referencePath = path;
+    m_isReference = isThisSet;
+}
+
+QString EvalDialog::explanationText() const
+{
+    return m_explanation->text();
+}
+
 bool EvalDialog::isRunning() const
 {
     return m_watcher.isRunning();
@@ -322,14 +346,32 @@ void EvalDialog::start()
     m_progress->setValue(0);
     m_startedMs = QDateTime::currentMSecsSinceEpoch();
     setRunning(true);
+    // The reference is evaluated after the set, in the same job (cached: usually only once).
+    const std::string reference = m_isReference ? std::string() : m_referencePath.toStdString();
     m_watcher.setFuture(QtConcurrent::run(
-        [](QPromise<EvaluationReport> &promise, std::shared_ptr<const EmbeddingSet> set,
-           std::vector<std::string> a, std::vector<std::string> p, EvalOptions o) {
-            PromiseProgress<EvaluationReport> progress(promise);
+        [](QPromise<EvalOutcome> &promise, std::shared_ptr<const EmbeddingSet> set,
+           std::vector<std::string> a, std::vector<std::string> p, EvalOptions o,
+           std::string referencePath) {
+            PromiseProgress<EvalOutcome> progress(promise);
+            const bool referenceWork =
+                !referencePath.empty() && !isReferenceCached(referencePath, a, p, o);
+            SubProgress own(progress, 0.0, referenceWork ? 0.6 : 1.0);
             // Exceptions (FormatError, Cancelled...) propagate through the future.
-            promise.addResult(evaluate(*set, a, p, o, progress));
+            EvalOutcome out{evaluate(*set, a, p, o, own), nullptr, {}};
+            if (!referencePath.empty()) {
+                SubProgress ref(progress, 0.6, 1.0);
+                try {
+                    out.reference = evaluateReference(referencePath, a, p, o, ref);
+                } catch (const Cancelled &) {
+                    throw;
+                } catch (const std::exception &e) {
+                    // The set's scores stand without it; the explanation says why.
+                    out.referenceProblem = QString::fromUtf8(e.what());
+                }
+            }
+            promise.addResult(std::move(out));
         },
-        m_set, std::move(analogies), std::move(pairs), options()));
+        m_set, std::move(analogies), std::move(pairs), options(), reference));
 }
 
 void EvalDialog::cancel()
@@ -354,7 +396,10 @@ void EvalDialog::onFinished()
     setRunning(false);
     QString error;
     try {
-        m_report = takeResult(m_watcher.future());
+        EvalOutcome outcome = takeResult(m_watcher.future());
+        m_report = std::move(outcome.report);
+        m_reference = std::move(outcome.reference);
+        m_referenceProblem = std::move(outcome.referenceProblem);
     } catch (const Cancelled &) {
         error = tr("Cancelled");
     } catch (const QUnhandledException &) {
@@ -369,6 +414,20 @@ void EvalDialog::onFinished()
         return;
     }
     showReport(*m_report);
+    ReferenceState state = ReferenceState::Shown;
+    QString note;
+    if (m_isReference) {
+        state = ReferenceState::IsThisSet;
+    } else if (!m_reference) {
+        state = ReferenceState::Missing;
+        note = m_referencePath.isEmpty()
+                   ? tr("Embex's default set (default-glove-50k.embex.gz) is not installed next "
+                        "to the program.")
+                   : tr("the reference set could not be evaluated: %1").arg(m_referenceProblem);
+    }
+    m_explanation->setText(
+        evalExplanation(*m_report, m_set ? m_set->size() : 0, options(), state, note));
+    m_explanation->setVisible(true);
     QStringList problems;
     for (const auto &r : m_report->analogies)
         if (auto p = r.problem(); !p.empty())
@@ -388,13 +447,19 @@ void EvalDialog::onFinished()
 void EvalDialog::showReport(const EvaluationReport &report)
 {
     m_table->setRowCount(0);
-    const auto addRow = [this](const QStringList &cells, bool bold) {
+    const EvaluationReport *ref = m_reference.get();
+    m_table->setColumnHidden(kReference, !ref);
+    const auto addRow = [this](const QStringList &cells, bool bold, const QString &refTip = {}) {
         const int row = m_table->rowCount();
         m_table->insertRow(row);
         for (int c = 0; c < kColumns; ++c) {
             auto *item = new QTableWidgetItem(cells.value(c));
             if (c >= kResult)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (c == kReference) {
+                item->setToolTip(refTip);
+                item->setForeground(palette().color(QPalette::PlaceholderText));
+            }
             if (bold) {
                 QFont f = item->font();
                 f.setBold(true);
@@ -403,32 +468,62 @@ void EvalDialog::showReport(const EvaluationReport &report)
             m_table->setItem(row, c, item);
         }
     };
-    for (const auto &r : report.analogies) {
+    const auto score = [](const AnalogySectionResult &s) {
+        return s.evaluated() ? percent(s.accuracy()) : QStringLiteral("–");
+    };
+    const auto scoreTip = [this](const AnalogySectionResult &s) {
+        return tr("Reference: %1 of %2 questions asked right, %3 skipped")
+            .arg(s.correct)
+            .arg(s.evaluated())
+            .arg(s.outOfVocabulary);
+    };
+    for (std::size_t i = 0; i < report.analogies.size(); ++i) {
+        const AnalogyResult &r = report.analogies[i];
+        // The reference ran the same files in the same order: the same sections.
+        const AnalogyResult *rr = ref && i < ref->analogies.size() ? &ref->analogies[i] : nullptr;
         const QString file = baseName(r.path);
-        const auto cells = [&](const AnalogySectionResult &s, const QString &skipped) {
-            return QStringList{file, QString::fromStdString(s.name),
+        const auto cells = [&](const AnalogySectionResult &s, const AnalogySectionResult *rs,
+                               const QString &skipped) {
+            return QStringList{file,
+                               QString::fromStdString(s.name),
                                QStringLiteral("%1/%2").arg(s.correct).arg(s.evaluated()),
-                               s.evaluated() ? percent(s.accuracy()) : QStringLiteral("–"),
+                               score(s),
+                               rs ? score(*rs) : QString(),
                                skipped};
         };
-        for (const auto &s : r.sections)
-            addRow(cells(s, QString::number(s.outOfVocabulary)), false);
-        addRow(cells(r.total, tr("%1 of %2 (%3%)")
-                                  .arg(r.total.outOfVocabulary)
-                                  .arg(r.questions)
-                                  .arg(r.oovPercent(), 0, 'f', 1)),
-               true);
+        for (std::size_t k = 0; k < r.sections.size(); ++k) {
+            const AnalogySectionResult *rs =
+                rr && k < rr->sections.size() ? &rr->sections[k] : nullptr;
+            addRow(cells(r.sections[k], rs, QString::number(r.sections[k].outOfVocabulary)), false,
+                   rs ? scoreTip(*rs) : QString());
+        }
+        addRow(cells(r.total, rr ? &rr->total : nullptr,
+                     tr("%1 of %2 (%3%)")
+                         .arg(r.total.outOfVocabulary)
+                         .arg(r.questions)
+                         .arg(r.oovPercent(), 0, 'f', 1)),
+               true,
+               rr ? scoreTip(rr->total) + tr(" (%1%)").arg(rr->oovPercent(), 0, 'f', 1)
+                  : QString());
     }
-    for (const auto &r : report.wordPairs) {
+    const auto number = [](const std::optional<double> &v) {
+        return v ? QString::number(*v, 'f', 4) : QStringLiteral("n/a");
+    };
+    for (std::size_t i = 0; i < report.wordPairs.size(); ++i) {
+        const WordPairResult &r = report.wordPairs[i];
+        const WordPairResult *rr = ref && i < ref->wordPairs.size() ? &ref->wordPairs[i] : nullptr;
         const QString file = baseName(r.path);
         const QString used = tr("%1 of %2 pairs").arg(r.used).arg(r.pairs);
         const QString skipped =
             tr("%1 (%2%)").arg(r.outOfVocabulary).arg(r.oovPercent(), 0, 'f', 1);
-        const auto number = [](const std::optional<double> &v) {
-            return v ? QString::number(*v, 'f', 4) : QStringLiteral("n/a");
-        };
-        addRow({file, tr("Spearman ρ"), used, number(r.spearman), skipped}, true);
-        addRow({file, tr("Pearson r"), used, number(r.pearson), skipped}, false);
+        const QString tip =
+            rr ? tr("Reference: %1 of %2 pairs used").arg(rr->used).arg(rr->pairs) : QString();
+        addRow({file, tr("Spearman ρ"), used, number(r.spearman), rr ? number(rr->spearman) : "",
+                skipped},
+               true, tip);
+        addRow({file, tr("Pearson r"), used, number(r.pearson), rr ? number(rr->pearson) : "",
+                skipped},
+               false, tip);
     }
     m_table->resizeColumnsToContents();
     m_table->horizontalHeader()->setSectionResizeMode(kSection, QHeaderView::Stretch);
@@ -440,12 +535,14 @@ QString EvalDialog::resultsText() const
     QStringList lines;
     QStringList header;
     for (int c = 0; c < kColumns; ++c)
-        header << m_table->horizontalHeaderItem(c)->text();
+        if (!m_table->isColumnHidden(c))
+            header << m_table->horizontalHeaderItem(c)->text();
     lines << header.join(QLatin1Char('\t'));
     for (int r = 0; r < m_table->rowCount(); ++r) {
         QStringList cells;
         for (int c = 0; c < kColumns; ++c)
-            cells << (m_table->item(r, c) ? m_table->item(r, c)->text() : QString());
+            if (!m_table->isColumnHidden(c))
+                cells << (m_table->item(r, c) ? m_table->item(r, c)->text() : QString());
         lines << cells.join(QLatin1Char('\t'));
     }
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');

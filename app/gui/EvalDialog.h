@@ -1,6 +1,7 @@
 #pragma once
 // Evaluate a set: analogy accuracy per section and word-similarity correlation, computed in a
-// worker (QtConcurrent + QPromise) with progress and Cancel, shown as a table.
+// worker (QtConcurrent + QPromise) with progress and Cancel, shown as a table beside the same
+// scores of a reference set, with a few sentences on what the numbers mean.
 #include "eval/Evaluation.h"
 
 #include <QDialog>
@@ -21,10 +22,23 @@ class QTableWidget;
 
 namespace embex::gui {
 
+/// What one evaluation job gives: the set's report and the reference's (null when there is no
+/// reference, or it failed: referenceProblem says why).
+struct EvalOutcome
+{
+    EvaluationReport report;
+    std::shared_ptr<const EvaluationReport> reference;
+    QString referenceProblem;
+};
+
 /// A dialog that evaluates one set against analogy files (questions-words) and word-pair files
 /// (WordSim-353, SimLex-999), with gensim's semantics (core/eval/Evaluation.h). It lists the
 /// test files shipped in <appdir>/../share/embex/eval by default; the user can add others.
-/// Typical use: `auto *d = new EvalDialog(set, name, this); d->show(); d->startDefault();`
+/// Beside each score it shows the reference's (setReference(): Embex's default GloVe set,
+/// evaluated in the same job on the same files with the same options, cached for the session)
+/// and, under the table, what is good and what the skipped share means (evalExplanation()).
+/// Typical use: `auto *d = new EvalDialog(set, name, this); d->setReference(path);
+/// d->show(); d->startDefault();`
 class EvalDialog : public QDialog
 {
     Q_OBJECT
@@ -49,9 +63,18 @@ public:
     /// Sets the vocabulary limit, case handling and method shown (threads are the dialog's).
     void setOptions(const EvalOptions &options);
 
+    /// The reference set's file (MainWindow::defaultSetPath()); empty: none installed. With
+    /// isThisSet, the set evaluated is that file: no reference column, the explanation says so.
+    /// Without a call (or with an empty path) the dialog says that no reference is installed.
+    void setReference(const QString &path, bool isThisSet = false);
+
     bool isRunning() const;
     /// The last finished evaluation, if any.
     const std::optional<EvaluationReport> &report() const { return m_report; }
+    /// The reference's report from the last finished evaluation (null: none shown).
+    const std::shared_ptr<const EvaluationReport> &referenceReport() const { return m_reference; }
+    /// The explanation under the table (HTML), empty before an evaluation.
+    QString explanationText() const;
     /// The results table as tab-separated text with a header line (what Copy copies).
     QString resultsText() const;
     /// The line under the progress bar ("Done in 2.1 s", an error, "Cancelled").
@@ -83,8 +106,12 @@ private:
 
     std::shared_ptr<const EmbeddingSet> m_set;
     QString m_setName;
+    QString m_referencePath;
+    bool m_isReference = false;
     std::optional<EvaluationReport> m_report;
-    QFutureWatcher<EvaluationReport> m_watcher;
+    std::shared_ptr<const EvaluationReport> m_reference;
+    QString m_referenceProblem;
+    QFutureWatcher<EvalOutcome> m_watcher;
     qint64 m_startedMs = 0;
 
     QListWidget *m_files = nullptr;
@@ -100,6 +127,7 @@ private:
     QProgressBar *m_progress = nullptr;
     QLabel *m_status = nullptr;
     QTableWidget *m_table = nullptr;
+    QLabel *m_explanation = nullptr;
 };
 
 } // namespace embex::gui

@@ -4,9 +4,11 @@
 
 #include <QFuture>
 #include <QFutureWatcher>
+#include <QString>
 #include <QUnhandledException>
 
 #include <exception>
+#include <optional>
 
 namespace embex::gui {
 
@@ -37,6 +39,25 @@ template <typename T> void cancelAndWait(QFutureWatcher<T> &watcher)
         watcher.waitForFinished();
     } catch (...) {
     }
+}
+
+/// The result of a watched job that has ended, or nullopt: for the late notification of a
+/// replaced job or a repeat (`pending` is false or the current job still runs), and after
+/// reporting a cancel (error = false) or a failure (error = true, with its message).
+template <typename T, typename Report>
+std::optional<T> takeFinished(QFutureWatcher<T> &watcher, bool &pending, Report report)
+{
+    if (!pending || !watcher.future().isFinished())
+        return std::nullopt;
+    pending = false;
+    try {
+        return takeResult(watcher.future());
+    } catch (const Cancelled &) {
+        report(QString(), false);
+    } catch (const std::exception &e) {
+        report(QString::fromUtf8(e.what()), true);
+    }
+    return std::nullopt;
 }
 
 } // namespace embex::gui

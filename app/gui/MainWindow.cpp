@@ -346,6 +346,10 @@ void MainWindow::showEvaluation()
     }
     // One dialog per set; it is deleted when closed (its destructor cancels a running job).
     auto *dialog = new EvalDialog(m_set, setName(), this);
+    const QString reference = defaultSetPath();
+    dialog->setReference(reference, !m_inMemory && !reference.isEmpty() &&
+                                        QFileInfo(m_path).canonicalFilePath() ==
+                                            QFileInfo(reference).canonicalFilePath());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName("evalDialog");
     dialog->show();

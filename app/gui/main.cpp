@@ -83,8 +83,11 @@ int main(int argc, char **argv)
     request.file = parser.positionalArguments().value(0);
     if (parser.isSet(context)) {
         window.show();
+        // The explorer's set gives the lab its static view: the file named, else the default.
         if (!request.file.isEmpty())
             window.openFile(request.file);
+        else if (!embex::gui::MainWindow::defaultSetPath().isEmpty())
+            window.openDefault();
         embex::gui::ContextLab *lab = window.showContextLab();
         const QString word = parser.value(preset);
         int k = -1;

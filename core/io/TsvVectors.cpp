@@ -62,16 +62,28 @@ NameParts splitName(const std::string &path)
     return parts;
 }
 
-constexpr std::string_view kVectors = "vectors";
+// A vectors file whose stem ends in one of these words (any case) has its metadata under the
+// same stem with the word replaced by "metadata": vectors.tsv → metadata.tsv (the Projector's
+// names), NAME_tensor.tsv → NAME_metadata.tsv (gensim's word2vec2tensor), tensors.tsv,
+// NAME.vectors.tsv, NAME-tensors.tsv... Longer words first ("tensors" before "tensor").
+constexpr std::string_view kVectorWords[] = {"vectors", "tensors", "tensor"};
+
+// The stem with its trailing vectors/tensors/tensor word replaced by "metadata", or empty.
+std::string metadataStem(const std::string &stem)
+{
+    for (std::string_view w : kVectorWords)
+        if (iendsWith(stem, w))
+            return stem.substr(0, stem.size() - w.size()) + "metadata";
+    return {};
+}
 
 // Sibling metadata files to look for, in order.
 std::vector<fs::path> metadataCandidates(const std::string &path)
 {
     NameParts n = splitName(path);
     std::vector<fs::path> out;
-    if (n.stem.ends_with(kVectors)) {
-        std::string base = n.stem.substr(0, n.stem.size() - kVectors.size()) + "metadata";
-        std::string ext = n.ext.empty() ? ".tsv" : n.ext;
+    if (const std::string base = metadataStem(n.stem); !base.empty()) {
+        const std::string ext = n.ext.empty() ? ".tsv" : n.ext;
         out.push_back(n.dir / (base + ext));
         out.push_back(n.dir / (base + ext + ".gz"));
     }
@@ -80,14 +92,12 @@ std::vector<fs::path> metadataCandidates(const std::string &path)
     return out;
 }
 
-// The metadata file writeTsv writes beside `path`.
+// The metadata file writeTsv writes beside `path`: the first name readTsv looks for.
 std::string metadataPathForWriting(const std::string &path)
 {
     NameParts n = splitName(path);
-    if (n.stem.ends_with(kVectors))
-        return (n.dir / (n.stem.substr(0, n.stem.size() - kVectors.size()) + "metadata" +
-                         (n.ext.empty() ? std::string(".tsv") : n.ext)))
-            .string();
+    if (const std::string base = metadataStem(n.stem); !base.empty())
+        return (n.dir / (base + (n.ext.empty() ? std::string(".tsv") : n.ext))).string();
     return (n.dir / (n.stem + ".metadata.tsv")).string();
 }
 

@@ -5,14 +5,19 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QString>
+#include <QTemporaryDir>
 
 namespace embex::test {
 
-/// Call first in initTestCase(): QSettings and QStandardPaths go to Qt's test locations
-/// (~/.qttest), never to the user's configuration.
+/// Call first in initTestCase(): QStandardPaths go to Qt's test locations (~/.qttest), and
+/// QSettings to a folder of this test process alone (test executables run in parallel must
+/// not clear or change each other's settings), never to the user's configuration.
 inline void useTestLocations()
 {
     QStandardPaths::setTestModeEnabled(true);
+    static QTemporaryDir settings;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings.path());
     QSettings().clear();
 }
 

@@ -1,16 +1,19 @@
 // The context lab as a user drives it (under xvfb-run, Mesa llvmpipe), with the tiny random
-// BERT checkpoints of tests/fixtures/bert: open a model folder, study sentences (typed, from an
+// BERT checkpoints of tests/fixtures/bert: the guide and the static view before any model, open
+// a model folder, study sentences (typed, from an
 // example, from a file), move the layer and threshold sliders, click a word; every view is
 // checked against core's functions computed independently (layerFrames, cosineMatrix,
 // clusterByCosine, meanPairCosine, nearest tokens). Then the failure paths (bad folder, word
 // not found, bad text files: an error box naming the problem), 50 cancelled and restarted jobs,
 // and closing the lab while a job runs.
 #include "../core/TestRandom.h"
+#include "GuiTestSupport.h"
 #include "gui/ContextLab.h"
 #include "gui/ContextPresets.h"
 #include "gui/Heatmap.h"
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
+#include "io/Formats.h"
 #include "render/ScatterView.h"
 #include "search/ExactIndex.h"
 
@@ -20,7 +23,9 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSlider>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QtTest>
@@ -79,7 +84,10 @@ class TstContextLab : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void presetsHoldTheirWord();
+    void guideUntilAModelIsOpen();
+    void staticNeighboursWithoutAModel();
     void studyShowsEveryView();
     void slidersUpdateTheViews();
     void clickingAWordStudiesIt();
@@ -108,6 +116,80 @@ void TstContextLab::presetsHoldTheirWord()
                      qPrintable(s));
     }
     QCOMPARE(words, QStringList({"bank", "bat", "crane", "spring", "play", "light"}));
+}
+
+void TstContextLab::initTestCase()
+{
+    test::useTestLocations(); // QSettings stay out of the user's files
+}
+
+void TstContextLab::guideUntilAModelIsOpen()
+{
+    ContextLab lab;
+    lab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&lab));
+    // No model: the guide stands in the main area and says what works and what a folder needs.
+    QTextBrowser *guide = lab.guide();
+    QVERIFY(guide);
+    QVERIFY(guide->isVisible());
+    const QString text = guide->toPlainText();
+    for (const char *needed :
+         {"BERT", "DistilBERT", "sentence-transformers/all-MiniLM-L6-v2", "bert-base-uncased",
+          "distilbert-base-uncased", "config.json", "vocab.txt", "tokenizer.json",
+          "model.safetensors", "F32, F16 or BF16", "never downloads", "git clone"})
+        QVERIFY2(text.contains(QLatin1String(needed)), needed);
+    QVERIFY(!lab.table()->isVisible());
+    QVERIFY(!lab.heatmap()->isVisible());
+    auto *open = lab.findChild<QPushButton *>("guideOpenButton");
+    QVERIFY(open && open->isVisible());
+    // Analyse without a model points to the guide.
+    QVERIFY(!study(lab, kRiver, "river"));
+    QVERIFY2(lab.statusLabel()->text().contains("guide"), qPrintable(lab.statusLabel()->text()));
+    QVERIFY(guide->isVisible());
+
+    // A model: the guide gives way to the views.
+    openModel(lab);
+    QVERIFY(!guide->isVisible());
+    QVERIFY(lab.table()->isVisible());
+    QVERIFY(lab.heatmap()->isVisible());
+    if (auto *v = lab.contextView())
+        QVERIFY(v->isVisible());
+    QVERIFY(study(lab, kRiver, "river"));
+}
+
+void TstContextLab::staticNeighboursWithoutAModel()
+{
+    // The static view shows the typed target among its neighbours in the explorer's set before
+    // any model is open (the example fills in "bank"), as core's exact index finds them.
+    const QString path = gui::MainWindow::defaultSetPath();
+    QVERIFY(!path.isEmpty());
+    const EmbeddingSetPtr set = load(path.toStdString());
+    ContextLab lab;
+    lab.show();
+    lab.setStaticSet(set, std::make_shared<const ExactIndex>(set, 2), "default-glove-50k");
+    QVERIFY2(lab.staticTitle()->text().contains("type a target word"),
+             qPrintable(lab.staticTitle()->text()));
+    lab.applyPreset(0); // bank
+    QCOMPARE(lab.wordEdit()->text(), QString("bank"));
+    QVERIFY(!lab.study());
+    QVERIFY2(!lab.staticTitle()->text().contains("no target word"),
+             qPrintable(lab.staticTitle()->text()));
+    QVERIFY(lab.staticTitle()->text().contains("'bank'"));
+    const ExactIndex oracle(set, 1);
+    const WordId bank = set->find("bank").value();
+    const auto nb = neighborsOf(oracle, bank, 12);
+    QCOMPARE(lab.staticWords().size(), 13);
+    QCOMPARE(lab.staticWords().front(), QString("bank"));
+    for (std::size_t k = 0; k < nb.size(); ++k)
+        QCOMPARE(lab.staticWords()[qsizetype(k + 1)], QString::fromStdString(set->word(nb[k].id)));
+    if (auto *v = lab.staticView())
+        QCOMPARE(v->pointCount(), 13);
+    // Typing another word follows it; a word the set lacks is named.
+    lab.wordEdit()->setText("river");
+    QCOMPARE(lab.staticWords().front(), QString("river"));
+    lab.wordEdit()->setText("qzxqzx");
+    QVERIFY(lab.staticWords().isEmpty());
+    QVERIFY(lab.staticTitle()->text().contains("'qzxqzx' is not in the set"));
 }
 
 void TstContextLab::studyShowsEveryView()

@@ -1,14 +1,20 @@
-// The evaluation dialog: runs in a worker, shows the core's numbers, copies them, cancels, and
-// reports a malformed file by name and line.
+// The evaluation dialog: runs in a worker, shows the core's numbers beside the reference's
+// (Embex's default set, evaluated by core independently here), explains the skipped share,
+// copies them, cancels, and reports a malformed file by name and line.
+#include "GuiTestSupport.h"
 #include "gui/EvalDialog.h"
+#include "gui/EvalReference.h"
+#include "gui/MainWindow.h"
 #include "io/Formats.h"
 
 #include <QtTest>
 
 #include <QClipboard>
+#include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QStandardPaths>
 #include <QTableWidget>
 
 using namespace embex;
@@ -33,13 +39,31 @@ bool waitFinished(QSignalSpy &spy)
     return spy.count() > 0 || spy.wait(120000);
 }
 
+QString percentText(double fraction)
+{
+    return QString::number(fraction * 100.0, 'f', 1) + "%";
+}
+
+/// The first n words of the default set, as a smaller set that skips many questions.
+EmbeddingSetPtr firstWords(std::size_t n)
+{
+    const EmbeddingSet &all = *defaultSet();
+    std::vector<std::string> words(all.words().begin(), all.words().begin() + long(n));
+    std::vector<float> data(all.data(), all.data() + n * all.dim());
+    return std::make_shared<const EmbeddingSet>(std::move(words), std::move(data), all.dim());
+}
+
 } // namespace
 
 class TstEvalDialog : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void showsCoreNumbers();
+    void referenceBesideTheScores();
+    void noReferenceColumn_data();
+    void noReferenceColumn();
     void cancel();
     void malformedFile();
     void nothingToEvaluate();
@@ -48,6 +72,11 @@ private slots:
 private:
     QTemporaryDir m_dir;
 };
+
+void TstEvalDialog::initTestCase()
+{
+    test::useTestLocations(); // QSettings stay out of the user's files
+}
 
 void TstEvalDialog::showsCoreNumbers()
 {
@@ -98,6 +127,121 @@ void TstEvalDialog::showsCoreNumbers()
     QVERIFY(copied.startsWith("Test\tSection\tResult\tScore\t"));
     QVERIFY(copied.contains("questions-words.txt\tTotal accuracy\t"));
     QCOMPARE(copied.count('\n'), 1 + 15 + 4);
+}
+
+void TstEvalDialog::referenceBesideTheScores()
+{
+    // The reference column holds core's evaluation of the shipped default set (loaded and
+    // evaluated here independently), on the same files with the same options.
+    const QString referencePath = gui::MainWindow::defaultSetPath();
+    QVERIFY2(!referencePath.isEmpty(), "the build copies the default set to share/embex");
+    const auto small = firstWords(3000);
+    EvalDialog d(small, "first 3000");
+    d.show();
+    d.setReference(referencePath);
+    const QStringList analogyFiles{evalFixture("questions-words.txt")};
+    const QStringList pairFiles{evalFixture("wordsim353.tsv"), evalFixture("simlex999.txt")};
+    d.setFiles(analogyFiles, pairFiles);
+    EvalOptions o;
+    o.restrictVocab = 20000;
+    d.setOptions(o);
+    QSignalSpy spy(&d, &EvalDialog::evaluationFinished);
+    d.start();
+    QVERIFY(waitFinished(spy));
+    QVERIFY2(spy[0][0].toBool(), qPrintable(spy[0][1].toString()));
+
+    std::vector<std::string> a, p;
+    for (const QString &f : analogyFiles)
+        a.push_back(f.toStdString());
+    for (const QString &f : pairFiles)
+        p.push_back(f.toStdString());
+    o.threads = 1;
+    const EvaluationReport ref = evaluate(*load(referencePath.toStdString()), a, p, o);
+    const EvaluationReport own = evaluate(*small, a, p, o);
+    QVERIFY(d.referenceReport());
+    QCOMPARE(d.referenceReport()->analogies[0].total.correct, ref.analogies[0].total.correct);
+
+    auto *table = d.findChild<QTableWidget *>("evalResults");
+    const int refColumn = 4;
+    QVERIFY(!table->isColumnHidden(refColumn));
+    QVERIFY(table->horizontalHeaderItem(refColumn)->text().startsWith("Reference"));
+    const AnalogyResult &ra = ref.analogies[0];
+    QCOMPARE(table->rowCount(), int(ra.sections.size()) + 1 + 4);
+    for (std::size_t k = 0; k < ra.sections.size(); ++k) {
+        QCOMPARE(table->item(int(k), 1)->text(), QString::fromStdString(ra.sections[k].name));
+        QCOMPARE(table->item(int(k), refColumn)->text(),
+                 ra.sections[k].evaluated() ? percentText(ra.sections[k].accuracy())
+                                            : QString("–"));
+    }
+    const int total = int(ra.sections.size());
+    QCOMPARE(table->item(total, refColumn)->text(), percentText(ra.total.accuracy()));
+    QCOMPARE(table->item(total, 3)->text(), percentText(own.analogies[0].total.accuracy()));
+    for (int f = 0; f < 2; ++f) {
+        const WordPairResult &rw = ref.wordPairs[std::size_t(f)];
+        QCOMPARE(table->item(total + 1 + 2 * f, refColumn)->text(),
+                 QString::number(*rw.spearman, 'f', 4));
+        QCOMPARE(table->item(total + 2 + 2 * f, refColumn)->text(),
+                 QString::number(*rw.pearson, 'f', 4));
+    }
+    QVERIFY(d.resultsText().startsWith("Test\tSection\tResult\tScore\tReference"));
+
+    // The explanation: what the reference is, what is good, and the skipped share with this
+    // set's numbers.
+    const AnalogyResult &oa = own.analogies[0];
+    QVERIFY(oa.total.outOfVocabulary > 0);
+    const QString text = d.explanationText();
+    QVERIFY2(text.contains("<b>Reference</b> column"), qPrintable(text));
+    QVERIFY2(text.contains("What is good"), qPrintable(text));
+    QVERIFY2(text.contains(QString("questions-words.txt: %1 of the questions skipped")
+                               .arg(QString::number(oa.oovPercent(), 'f', 1) + "%")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QString("%1 of the %2 questions have a word not among the set's 3000 "
+                                   "words, so they were not asked")
+                               .arg(oa.total.outOfVocabulary)
+                               .arg(oa.questions)),
+             qPrintable(text));
+    QVERIFY2(text.contains(QString("the accuracy, %1, is over the %2 questions asked")
+                               .arg(percentText(oa.total.accuracy()))
+                               .arg(oa.total.evaluated())),
+             qPrintable(text));
+    QVERIFY(
+        text.contains(QString("wordsim353.tsv %1 of 353").arg(own.wordPairs[0].outOfVocabulary)));
+
+    // Cached for the session: another dialog gets the same report without computing it again.
+    QVERIFY(isReferenceCached(referencePath.toStdString(), a, p, o));
+    EvalDialog again(small, "first 3000");
+    again.setReference(referencePath);
+    again.setFiles(analogyFiles, pairFiles);
+    again.setOptions(o);
+    QSignalSpy spy2(&again, &EvalDialog::evaluationFinished);
+    again.start();
+    QVERIFY(waitFinished(spy2));
+    QCOMPARE(again.referenceReport().get(), d.referenceReport().get());
+}
+
+void TstEvalDialog::noReferenceColumn_data()
+{
+    QTest::addColumn<bool>("isThisSet");
+    QTest::addColumn<QString>("explained");
+    QTest::newRow("the set is the reference") << true << "This set is the reference";
+    QTest::newRow("no reference installed") << false << "is not installed";
+}
+
+void TstEvalDialog::noReferenceColumn()
+{
+    QFETCH(bool, isThisSet);
+    QFETCH(QString, explained);
+    EvalDialog d(isThisSet ? defaultSet() : firstWords(1000), "set");
+    d.setReference(isThisSet ? gui::MainWindow::defaultSetPath() : QString(), isThisSet);
+    d.setFiles({}, {evalFixture("wordsim353.tsv")});
+    QSignalSpy spy(&d, &EvalDialog::evaluationFinished);
+    d.start();
+    QVERIFY(waitFinished(spy));
+    QVERIFY(spy[0][0].toBool());
+    QVERIFY(!d.referenceReport());
+    QVERIFY(d.findChild<QTableWidget *>("evalResults")->isColumnHidden(4));
+    QVERIFY2(d.explanationText().contains(explained), qPrintable(d.explanationText()));
+    QVERIFY(!d.resultsText().contains("Reference"));
 }
 
 void TstEvalDialog::cancel()

@@ -490,7 +490,24 @@ void TstMainWindow::evaluateCurrentSet()
     }
     // The 76-word test set answers a few analogies: the dialog shows numbers, not "n/a" only.
     QVERIFY(expected.analogies[0].total.correct + expected.analogies[0].total.incorrect > 0);
+    // Beside them, the default set's scores (tst_evaldialog checks the numbers).
+    QVERIFY(dialog->referenceReport());
+    QVERIFY(dialog->explanationText().contains("<b>Reference</b> column"));
     dialog->close();
+
+    // The default set itself is the reference: the dialog says so instead of a second column.
+    MainWindow d;
+    d.show();
+    QVERIFY(openAndProject(d, MainWindow::defaultSetPath()));
+    d.findChild<QAction *>("evaluateAction")->trigger();
+    auto *own = d.findChild<gui::EvalDialog *>("evalDialog");
+    QVERIFY(own);
+    QSignalSpy ownDone(own, &gui::EvalDialog::evaluationFinished);
+    QVERIFY(ownDone.wait(120000));
+    QVERIFY(!own->referenceReport());
+    QVERIFY2(own->explanationText().contains("This set is the reference"),
+             qPrintable(own->explanationText()));
+    own->close();
 }
 
 #include "tst_mainwindow.moc"

@@ -4,6 +4,7 @@
 // stay aligned, neighbours follow training, Stop and closing are prompt, trainer errors become
 // messages, the result opens in the explorer and saves; one run with the real trainer.
 #include "../core/TestSanitizers.h"
+#include "GuiTestSupport.h"
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
@@ -189,7 +190,7 @@ class TstTrainLab : public QObject
     Q_OBJECT
 private slots:
     void initTestCase();
-    void init() { QSettings().clear(); }
+    void init() { test::resetExplorerSettings(); }
     void framesArriveAndShowWatchWords();
     void framesAreAlignedAndNormalised();
     void outliersStayOnTheRim();
@@ -220,8 +221,7 @@ private:
 void TstTrainLab::initTestCase()
 {
     qApp->setProperty("embexNoDialogs", true);
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear();
+    test::useTestLocations();
     QVERIFY(m_dir.isValid());
     m_corpus = writeCorpus(m_dir.path());
     QVERIFY(!m_corpus.isEmpty());

@@ -774,6 +774,24 @@ private slots:
                                            << "emb.metadata.tsv";
         QTest::newRow("stem_metadata.tsv") << "emb.tsv"
                                            << "emb_metadata.tsv";
+        // A stem ending in vectors, tensors or tensor (any separator, any case): the same stem
+        // with "metadata".
+        QTest::newRow("tensors.tsv") << "tensors.tsv"
+                                     << "metadata.tsv";
+        QTest::newRow("NAME_tensor.tsv (gensim)") << "glove_tensor.tsv"
+                                                  << "glove_metadata.tsv";
+        QTest::newRow("NAME.tensor.tsv") << "glove.tensor.tsv"
+                                         << "glove.metadata.tsv";
+        QTest::newRow("NAME-tensors.tsv") << "glove-tensors.tsv"
+                                          << "glove-metadata.tsv";
+        QTest::newRow("NAME.vectors.tsv") << "glove.vectors.tsv"
+                                          << "glove.metadata.tsv";
+        QTest::newRow("NAME-vectors.tsv.gz") << "glove-vectors.tsv.gz"
+                                             << "glove-metadata.tsv";
+        QTest::newRow("Vectors.tsv (case)") << "Vectors.tsv"
+                                            << "metadata.tsv";
+        QTest::newRow("NAME_tensor.tsv, NAME_tensor_metadata.tsv") << "w_tensor.tsv"
+                                                                   << "w_tensor_metadata.tsv";
     }
 
     void tsvSiblings()
@@ -800,6 +818,51 @@ private slots:
         QCOMPARE(set->words(), (std::vector<std::string>{"cat", "dog"}));
         QVERIFY(set->metadata().empty());
         QVERIFY(set->warnings().empty());
+    }
+
+    // gensim's documented route to the Projector, `python -m gensim.scripts.word2vec2tensor -i
+    // toy-model.vec -o toy-model`, wrote tests/fixtures/tsv/toy-model_tensor.tsv and
+    // toy-model_metadata.tsv (gensim 4.2, see tests/fixtures/tsv/README.md). Each row opens the
+    // pair under one naming through load() (as the app does) and gets the words and, bit for bit,
+    // the vectors of the word2vec file gensim read.
+    void gensimWord2vec2tensor_data()
+    {
+        QTest::addColumn<QString>("vectors");
+        QTest::addColumn<QString>("metadata");
+        QTest::newRow("as written: NAME_tensor.tsv") << "toy-model_tensor.tsv"
+                                                     << "toy-model_metadata.tsv";
+        QTest::newRow("tensors.tsv") << "tensors.tsv"
+                                     << "metadata.tsv";
+        QTest::newRow("tensor.tsv") << "tensor.tsv"
+                                    << "metadata.tsv";
+        QTest::newRow("NAME.tensor.tsv") << "toy.tensor.tsv"
+                                         << "toy.metadata.tsv";
+        QTest::newRow("NAME-tensor.tsv") << "toy-tensor.tsv"
+                                         << "toy-metadata.tsv";
+        QTest::newRow("NAME_tensors.tsv") << "toy_tensors.tsv"
+                                          << "toy_metadata.tsv";
+        QTest::newRow("vectors.tsv") << "vectors.tsv"
+                                     << "metadata.tsv";
+        QTest::newRow("NAME_vectors.tsv") << "toy_vectors.tsv"
+                                          << "toy_metadata.tsv";
+    }
+
+    void gensimWord2vec2tensor()
+    {
+        QFETCH(QString, vectors);
+        QFETCH(QString, metadata);
+        const QString source = QStringLiteral(EMBEX_FIXTURES "/tsv/");
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(source + "toy-model_tensor.tsv", dir.filePath(vectors)));
+        QVERIFY(QFile::copy(source + "toy-model_metadata.tsv", dir.filePath(metadata)));
+        const auto set = load(dir.filePath(vectors).toStdString());
+        const auto original = load((kFixtures + "toy-model.vec").toStdString());
+        QCOMPARE(QString::fromStdString(set->sourceFormat()), QStringLiteral("tsv"));
+        QCOMPARE(set->size(), std::size_t(22));
+        QCOMPARE(set->word(0), std::string("the"));
+        QVERIFY(sameBits(*set, *original));
+        QVERIFY2(set->warnings().empty(),
+                 set->warnings().empty() ? "" : set->warnings().front().c_str());
     }
 
     void tsvOneColumnMetadata()

@@ -171,7 +171,8 @@ void ScatterView::drawLabels(QPainter &p, const std::vector<PlacedLabel> &labels
     const QFont font = labelFont(base, m_labelPt, scale, false),
                 bold = labelFont(base, m_labelPt, scale, true);
     const double h = std::max(1.0, scale);
-    const QPointF halo[] = {{-h, -h}, {h, -h}, {-h, h}, {h, h}, {0, -h}, {0, h}, {-h, 0}, {h, 0}};
+    // Four diagonal copies: a halo that reads on dense points at half the cost of eight.
+    const QPointF halo[] = {{-h, -h}, {h, -h}, {-h, h}, {h, h}};
     m_rendered.clear();
     for (const PlacedLabel &l : labels) {
         if (l.point < 0 || l.point >= m_labels.size())

@@ -117,6 +117,7 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     tf->addRow(tr("Distance:"), m_distance);
     m_tsneStatus = new QLabel(tsne);
     m_tsneStatus->setObjectName("tsneStatus");
+    m_tsneStatus->setWordWrap(true); // never widens the dock past its width
     tf->addRow(m_tsneStatus);
     layout->addWidget(tsne);
 

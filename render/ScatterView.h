@@ -65,6 +65,8 @@ public:
     int pointCount() const { return int(m_target.size() / 3); }
     bool is3D() const { return m_camera.is3D(); }
     int selected() const { return m_selected; }
+    /// The neighbours of the selection (setSelection), as given.
+    const std::vector<int> &neighbors() const { return m_neighbors; }
     Camera &camera() { return m_camera; }
     /// Screen position (logical pixels) where point i is drawn now; false if not on screen.
     bool screenPosition(int i, QPointF *out) const;

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -20,11 +21,13 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QUnhandledException>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -39,6 +42,8 @@ namespace {
 
 constexpr std::uint32_t kWatchColor = 0xffd2501eu;
 constexpr std::uint32_t kOtherColor = 0xff7f9cc4u;
+/// Neighbours of the selected word that are not among the shown words, added to the picture.
+constexpr std::uint32_t kAddedColor = 0xff3c9a5au;
 constexpr std::size_t kNeighbors = 10;
 constexpr double kRateWindowSeconds = 1.5;
 
@@ -105,7 +110,11 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     setWindowFlag(Qt::Window);
     setObjectName("TrainLab");
     setWindowTitle(tr("Embex — Training lab"));
-    resize(1400, 860);
+    // At most the screen (a 1366 × 768 classroom projector), the geometry saved last time wins.
+    QSize size(1400, 860);
+    if (const QScreen *sc = QGuiApplication::primaryScreen())
+        size = size.boundedTo(sc->availableGeometry().size() * 0.96);
+    resize(size);
 
     m_runner = new TrainRunner(this);
     m_runner->setQueueBudget(kSnapshotMemoryBudget);
@@ -170,8 +179,9 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
         m_view->setLabelFontSize(11);
         cl->addWidget(m_view, 1);
         connect(m_view, &render::ScatterView::pointClicked, this, [this](int p) {
-            if (p >= 0 && p < m_viewLabels.size())
-                selectWord(m_viewLabels[p]);
+            const QStringList words = viewWords();
+            if (p >= 0 && p < words.size())
+                selectWord(words[p]);
         });
     } else {
         auto *noGl = new QLabel(tr("<h3>The scatter view is not available</h3><p>OpenGL 3.3 is "
@@ -185,6 +195,22 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
         cl->addWidget(noGl, 1);
     }
     auto *sliderRow = new QHBoxLayout;
+    m_play = new QPushButton(tr("Play"), centre);
+    m_play->setObjectName("replayPlay");
+    m_play->setEnabled(false);
+    m_play->setToolTip(tr("Replay the snapshots of the run as a film (from the start when the "
+                          "last is shown); Pause keeps the position"));
+    m_speed = new QComboBox(centre);
+    m_speed->setObjectName("replaySpeed");
+    m_speed->addItem(tr("½ snapshot/s"), 0.5);
+    m_speed->addItem(tr("1 snapshot/s"), 1.0);
+    m_speed->addItem(tr("2 snapshots/s"), 2.0);
+    m_speed->addItem(tr("4 snapshots/s"), 4.0);
+    m_speed->addItem(tr("8 snapshots/s"), 8.0);
+    m_speed->setCurrentIndex(2);
+    m_speed->setToolTip(tr("Replay speed"));
+    m_replayTimer = new QTimer(this);
+    m_replayTimer->setTimerType(Qt::PreciseTimer);
     m_slider = new QSlider(Qt::Horizontal, centre);
     m_slider->setObjectName("snapshotSlider");
     m_slider->setRange(0, 0);
@@ -196,6 +222,8 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
         QStringLiteral("snapshot 000 / 000 (live)")));
     m_labelOthers = new QCheckBox(tr("Label frequent words"), centre);
     m_labelOthers->setChecked(true);
+    sliderRow->addWidget(m_play);
+    sliderRow->addWidget(m_speed);
     sliderRow->addWidget(m_slider, 1);
     sliderRow->addWidget(m_sliderLabel);
     sliderRow->addWidget(m_labelOthers);
@@ -254,6 +282,11 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     });
     connect(m_save, &QPushButton::clicked, this, &TrainLab::chooseSave);
     connect(m_slider, &QSlider::valueChanged, this, &TrainLab::showFrame);
+    connect(m_play, &QPushButton::clicked, this,
+            [this] { isReplaying() ? pauseReplay() : playReplay(); });
+    connect(m_replayTimer, &QTimer::timeout, this, &TrainLab::replayStep);
+    connect(m_speed, &QComboBox::currentIndexChanged, this,
+            [this] { m_replayTimer->setInterval(replayIntervalMs()); });
     connect(m_labelOthers, &QCheckBox::toggled, this, &TrainLab::applyAppearance);
     connect(m_word, &QLineEdit::returnPressed, this, [this] { selectWord(m_word->text()); });
     connect(m_neighborTable, &QTableView::doubleClicked, this, [this](const QModelIndex &i) {
@@ -295,8 +328,8 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     QSettings s;
     m_settings->restore(s);
     restoreGeometry(s.value("train/geometry").toByteArray());
-    if (TrainSettings::defaultCorpusPath().isEmpty())
-        setStatus(tr("The Brown corpus is not installed next to the program: choose a corpus "
+    if (m_settings->corpusPath().isEmpty())
+        setStatus(tr("The shipped corpus is not installed next to the program: choose a corpus "
                      "file."));
 }
 
@@ -333,12 +366,13 @@ void TrainLab::startTraining()
 {
     TrainRequest request = m_settings->request();
     if (request.corpusPath.isEmpty()) {
-        setStatus(tr("Choose a corpus file: the Brown corpus is not installed."), true);
+        setStatus(tr("Choose a corpus file: the shipped corpus is not installed."), true);
         emit trainingFinished(false, tr("no corpus"));
         return;
     }
     QSettings s;
     m_settings->save(s);
+    pauseReplay();
     m_frames.clear();
     m_budgetChecked = false;
     m_keepAllSets = m_keepRows = true;
@@ -356,6 +390,7 @@ void TrainLab::startTraining()
     m_slider->setRange(0, 0);
     m_slider->blockSignals(false);
     m_slider->setEnabled(false);
+    m_play->setEnabled(false);
     m_sliderLabel->setText(tr("waiting for the first snapshot"));
     m_stats->clear();
     m_corpusInfo->clear();
@@ -450,6 +485,7 @@ void TrainLab::onFrame(const TrainFrame &frame)
             m_frames[std::size_t(k)].rows = RowMatrix();
     }
     m_slider->setEnabled(true);
+    m_play->setEnabled(m_frames.size() > 1);
     m_slider->blockSignals(true);
     m_slider->setRange(0, int(m_frames.size()) - 1);
     if (follow)
@@ -476,42 +512,104 @@ void TrainLab::showFrame(int k)
                                .arg(latest && isTraining() ? tr(" (live)") : QString()));
     updateStats(f.stats, f.index, f.total);
     m_chart->setMarker(latest && isTraining() ? std::nullopt : std::optional(f.stats.fraction));
+    updateNeighbors();
     if (m_view) {
-        const std::size_t n = f.coords.size() / 2;
-        std::vector<float> xyz(3 * n, 0.0f);
-        for (std::size_t i = 0; i < n; ++i) {
-            xyz[3 * i] = f.coords[2 * i];
-            xyz[3 * i + 1] = f.coords[2 * i + 1];
-        }
-        m_view->setLayout(std::move(xyz), false, !firstOfRun && !newWords);
-        if (newWords)
-            applyAppearance(); // labels, colours and highlights of the new points
+        refreshView(!firstOfRun && !newWords);
         if (firstOfRun || newWords)
             m_view->fitView(false);
         else if (!m_view->cameraTouched())
             m_view->fitView(true);
     }
-    updateNeighbors();
     emit frameShown(k);
+}
+
+void TrainLab::refreshView(bool animate)
+{
+    if (!m_view || m_shown < 0)
+        return;
+    const std::size_t n = m_shownCoords.size() / 2, extra = m_extraCoords.size() / 2;
+    std::vector<float> xyz(3 * (n + extra), 0.0f);
+    for (std::size_t i = 0; i < n + extra; ++i) {
+        const float *xy = i < n ? &m_shownCoords[2 * i] : &m_extraCoords[2 * (i - n)];
+        xyz[3 * i] = xy[0];
+        xyz[3 * i + 1] = xy[1];
+    }
+    m_view->setLayout(std::move(xyz), false, animate);
+    applyAppearance();
+    m_view->setSelection(m_selectedPoint, m_neighborPoints);
+}
+
+QStringList TrainLab::viewWords() const
+{
+    return m_viewLabels + m_extraWords;
+}
+
+int TrainLab::viewPoint(const QString &word) const
+{
+    if (const auto p = m_viewLabels.indexOf(word); p >= 0)
+        return int(p);
+    const auto e = m_extraWords.indexOf(word);
+    return e >= 0 ? int(m_viewLabels.size() + e) : -1;
+}
+
+bool TrainLab::isReplaying() const
+{
+    return m_replayTimer->isActive();
+}
+
+int TrainLab::replayIntervalMs() const
+{
+    return int(std::lround(1000.0 / m_speed->currentData().toDouble()));
+}
+
+void TrainLab::playReplay()
+{
+    if (m_frames.size() < 2)
+        return;
+    if (m_slider->value() >= m_slider->maximum())
+        m_slider->setValue(0);
+    m_replayTimer->start(replayIntervalMs());
+    m_play->setText(tr("Pause"));
+}
+
+void TrainLab::pauseReplay()
+{
+    m_replayTimer->stop();
+    m_play->setText(tr("Play"));
+}
+
+void TrainLab::replayStep()
+{
+    if (m_slider->value() < m_slider->maximum())
+        m_slider->setValue(m_slider->value() + 1);
+    // At the last snapshot the film ends (while training, the view then follows the run).
+    if (m_slider->value() >= m_slider->maximum())
+        pauseReplay();
 }
 
 void TrainLab::applyAppearance()
 {
-    if (!m_view)
+    if (!m_view || m_shown < 0)
         return;
     const int n = int(m_viewLabels.size());
-    const int watch = m_shown >= 0 ? m_frames[std::size_t(m_shown)].watchCount : 0;
+    const int watch = m_frames[std::size_t(m_shown)].watchCount;
     QStringList labels = m_viewLabels;
     if (!m_labelOthers->isChecked())
         for (int i = watch; i < n; ++i)
             labels[i].clear();
-    m_view->setLabels(labels);
     std::vector<std::uint32_t> colors(std::size_t(n), kOtherColor);
     std::vector<int> highlights;
     for (int i = 0; i < watch && i < n; ++i) {
         colors[std::size_t(i)] = kWatchColor;
         highlights.push_back(i);
     }
+    // Added points: a word already shown is a hidden duplicate under its own point.
+    for (qsizetype e = 0; e < m_extraWords.size(); ++e) {
+        const int shown = m_extraShown[std::size_t(e)];
+        labels << (shown >= 0 ? QString() : m_extraWords[e]);
+        colors.push_back(shown >= 0 ? colors[std::size_t(shown)] : kAddedColor);
+    }
+    m_view->setLabels(labels);
     m_view->setColors(std::move(colors));
     m_view->setHighlights(std::move(highlights));
 }
@@ -525,15 +623,19 @@ bool TrainLab::selectWord(const QString &word)
     if (m_word->text() != w)
         m_word->setText(w);
     updateNeighbors();
+    refreshView(true);
     return !m_neighborModel->neighbors().empty();
 }
 
 void TrainLab::updateNeighbors()
 {
+    m_extraWords.clear();
+    m_extraCoords.clear();
+    m_extraShown.clear();
+    m_selectedPoint = -1;
+    m_neighborPoints.clear();
     if (m_selectedWord.isEmpty() || m_shown < 0) {
         m_neighborModel->clear();
-        if (m_view)
-            m_view->setSelection(-1);
         return;
     }
     const TrainFrame &f = m_frames[std::size_t(m_shown)];
@@ -544,8 +646,6 @@ void TrainLab::updateNeighbors()
         m_neighborNote->setText(
             tr("The vectors of snapshot %1 were not kept (too big to keep every snapshot).")
                 .arg(f.index));
-        if (m_view)
-            m_view->setSelection(-1);
         return;
     }
     if (set) {
@@ -570,20 +670,40 @@ void TrainLab::updateNeighbors()
     if (!id) {
         m_neighborModel->clear();
         m_neighborNote->setText(tr("'%1' is not in this snapshot").arg(m_selectedWord));
-        if (m_view)
-            m_view->setSelection(-1);
         return;
     }
     auto list = cosineNeighbors(*set, *id, kNeighbors);
     m_neighborNote->setText(note);
-    if (m_view) {
-        const int point = int(m_viewLabels.indexOf(m_selectedWord));
-        std::vector<int> nb;
-        for (const auto &n : list)
-            if (int p = int(m_viewLabels.indexOf(QString::fromStdString(set->word(n.id)))); p >= 0)
-                nb.push_back(p);
-        m_view->setSelection(point, point >= 0 ? nb : std::vector<int>{});
+    // The selected word and its neighbours are drawn even when they are not among the shown
+    // words: placed by the frame's projection. One added point per word whether shown or not
+    // (a shown one is hidden under its own point), so the view keeps the same number of points
+    // from frame to frame and the replay animates.
+    if (f.projection.valid()) {
+        std::vector<WordId> ids{*id};
+        for (const auto &nb : list)
+            ids.push_back(nb.id);
+        const ConstRowMap m = set->matrix();
+        for (const WordId w : ids) {
+            const QString word = QString::fromStdString(set->word(w));
+            const int shown = int(m_viewLabels.indexOf(word));
+            Eigen::RowVector2f xy;
+            if (shown >= 0) {
+                xy = {f.coords[2 * std::size_t(shown)], f.coords[2 * std::size_t(shown) + 1]};
+            } else {
+                const Eigen::RowVectorXf row = m.row(Eigen::Index(w));
+                xy = f.projection.apply(row.data());
+            }
+            m_extraWords << word;
+            m_extraShown.push_back(shown);
+            m_extraCoords.push_back(xy[0]);
+            m_extraCoords.push_back(xy[1]);
+        }
     }
+    m_selectedPoint = viewPoint(m_selectedWord);
+    if (m_selectedPoint >= 0)
+        for (const auto &nb : list)
+            if (const int p = viewPoint(QString::fromStdString(set->word(nb.id))); p >= 0)
+                m_neighborPoints.push_back(p);
     m_neighborModel->setNeighbors(set, std::move(list));
 }
 

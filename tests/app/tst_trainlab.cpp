@@ -875,12 +875,11 @@ void TstTrainLab::classroomPaceSlowsARun()
     QVERIFY(fast >= 0 && paced >= 0);
     QVERIFY2(paced >= 1450, qPrintable(QString::number(paced)));
     QCOMPARE(pacedFrames.size(), 11);
-    // Evenly spread: snapshot k no earlier than k × 0.15 s after snapshot 0.
+    // Evenly spread: snapshot k arrives no earlier than k × 0.15 s after the start (its time
+    // counts from snapshot 0, which the trainer publishes after the start).
     for (int k = 1; k <= 10; ++k)
-        QVERIFY2(pacedFrames[k] - pacedFrames[0] >= k * 150 - 20,
-                 qPrintable(QStringLiteral("snapshot %1 after %2 ms")
-                                .arg(k)
-                                .arg(pacedFrames[k] - pacedFrames[0])));
+        QVERIFY2(pacedFrames[k] >= k * 150 - 5,
+                 qPrintable(QStringLiteral("snapshot %1 after %2 ms").arg(k).arg(pacedFrames[k])));
     QVERIFY2(fast < paced, qPrintable(QString::number(fast)));
     // Stop is still prompt while the trainer waits for its pace.
     TrainLab lab;

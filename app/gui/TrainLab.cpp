@@ -2,6 +2,7 @@
 
 #include "gui/LineChart.h"
 #include "gui/NeighborModel.h"
+#include "gui/ReplayControl.h"
 #include "gui/TrainSettings.h"
 #include "io/Formats.h"
 #include "render/ScatterView.h"
@@ -9,7 +10,6 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -27,7 +27,6 @@
 #include <QSlider>
 #include <QSplitter>
 #include <QTableView>
-#include <QTimer>
 #include <QUnhandledException>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -195,22 +194,6 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
         cl->addWidget(noGl, 1);
     }
     auto *sliderRow = new QHBoxLayout;
-    m_play = new QPushButton(tr("Play"), centre);
-    m_play->setObjectName("replayPlay");
-    m_play->setEnabled(false);
-    m_play->setToolTip(tr("Replay the snapshots of the run as a film (from the start when the "
-                          "last is shown); Pause keeps the position"));
-    m_speed = new QComboBox(centre);
-    m_speed->setObjectName("replaySpeed");
-    m_speed->addItem(tr("½ snapshot/s"), 0.5);
-    m_speed->addItem(tr("1 snapshot/s"), 1.0);
-    m_speed->addItem(tr("2 snapshots/s"), 2.0);
-    m_speed->addItem(tr("4 snapshots/s"), 4.0);
-    m_speed->addItem(tr("8 snapshots/s"), 8.0);
-    m_speed->setCurrentIndex(2);
-    m_speed->setToolTip(tr("Replay speed"));
-    m_replayTimer = new QTimer(this);
-    m_replayTimer->setTimerType(Qt::PreciseTimer);
     m_slider = new QSlider(Qt::Horizontal, centre);
     m_slider->setObjectName("snapshotSlider");
     m_slider->setRange(0, 0);
@@ -222,8 +205,9 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
         QStringLiteral("snapshot 000 / 000 (live)")));
     m_labelOthers = new QCheckBox(tr("Label frequent words"), centre);
     m_labelOthers->setChecked(true);
-    sliderRow->addWidget(m_play);
-    sliderRow->addWidget(m_speed);
+    m_replay = new ReplayControl(m_slider, tr("snapshot"), tr("snapshots"), centre);
+    m_replay->setEnabled(false);
+    sliderRow->addWidget(m_replay);
     sliderRow->addWidget(m_slider, 1);
     sliderRow->addWidget(m_sliderLabel);
     sliderRow->addWidget(m_labelOthers);
@@ -282,11 +266,6 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     });
     connect(m_save, &QPushButton::clicked, this, &TrainLab::chooseSave);
     connect(m_slider, &QSlider::valueChanged, this, &TrainLab::showFrame);
-    connect(m_play, &QPushButton::clicked, this,
-            [this] { isReplaying() ? pauseReplay() : playReplay(); });
-    connect(m_replayTimer, &QTimer::timeout, this, &TrainLab::replayStep);
-    connect(m_speed, &QComboBox::currentIndexChanged, this,
-            [this] { m_replayTimer->setInterval(replayIntervalMs()); });
     connect(m_labelOthers, &QCheckBox::toggled, this, &TrainLab::applyAppearance);
     connect(m_word, &QLineEdit::returnPressed, this, [this] { selectWord(m_word->text()); });
     connect(m_neighborTable, &QTableView::doubleClicked, this, [this](const QModelIndex &i) {
@@ -372,7 +351,7 @@ void TrainLab::startTraining()
     }
     QSettings s;
     m_settings->save(s);
-    pauseReplay();
+    m_replay->pause();
     m_frames.clear();
     m_budgetChecked = false;
     m_keepAllSets = m_keepRows = true;
@@ -390,7 +369,7 @@ void TrainLab::startTraining()
     m_slider->setRange(0, 0);
     m_slider->blockSignals(false);
     m_slider->setEnabled(false);
-    m_play->setEnabled(false);
+    m_replay->setEnabled(false);
     m_sliderLabel->setText(tr("waiting for the first snapshot"));
     m_stats->clear();
     m_corpusInfo->clear();
@@ -485,7 +464,7 @@ void TrainLab::onFrame(const TrainFrame &frame)
             m_frames[std::size_t(k)].rows = RowMatrix();
     }
     m_slider->setEnabled(true);
-    m_play->setEnabled(m_frames.size() > 1);
+    m_replay->setEnabled(m_frames.size() > 1);
     m_slider->blockSignals(true);
     m_slider->setRange(0, int(m_frames.size()) - 1);
     if (follow)
@@ -554,37 +533,12 @@ int TrainLab::viewPoint(const QString &word) const
 
 bool TrainLab::isReplaying() const
 {
-    return m_replayTimer->isActive();
+    return m_replay->isPlaying();
 }
 
 int TrainLab::replayIntervalMs() const
 {
-    return int(std::lround(1000.0 / m_speed->currentData().toDouble()));
-}
-
-void TrainLab::playReplay()
-{
-    if (m_frames.size() < 2)
-        return;
-    if (m_slider->value() >= m_slider->maximum())
-        m_slider->setValue(0);
-    m_replayTimer->start(replayIntervalMs());
-    m_play->setText(tr("Pause"));
-}
-
-void TrainLab::pauseReplay()
-{
-    m_replayTimer->stop();
-    m_play->setText(tr("Play"));
-}
-
-void TrainLab::replayStep()
-{
-    if (m_slider->value() < m_slider->maximum())
-        m_slider->setValue(m_slider->value() + 1);
-    // At the last snapshot the film ends (while training, the view then follows the run).
-    if (m_slider->value() >= m_slider->maximum())
-        pauseReplay();
+    return m_replay->intervalMs();
 }
 
 void TrainLab::applyAppearance()

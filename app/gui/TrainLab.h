@@ -16,9 +16,7 @@ class QProgressBar;
 class QPushButton;
 class QSlider;
 class QCheckBox;
-class QComboBox;
 class QTableView;
-class QTimer;
 
 namespace embex::render {
 class ScatterView;
@@ -28,6 +26,7 @@ namespace embex::gui {
 
 class LineChart;
 class NeighborModel;
+class ReplayControl;
 class TrainSettings;
 
 class TrainLab : public QMainWindow
@@ -58,7 +57,7 @@ public:
     QStringList viewWords() const;
     /// The view's point of a word (the frame's point if shown, else its added point), or -1.
     int viewPoint(const QString &word) const;
-    /// True while Play steps through the snapshots.
+    /// True while Play steps through the snapshots (ReplayControl).
     bool isReplaying() const;
     /// Milliseconds between two replayed snapshots at the chosen speed.
     int replayIntervalMs() const;
@@ -76,10 +75,6 @@ public slots:
     void stopTraining();
     /// Shows frame k (the replay slider does this).
     void showFrame(int k);
-    /// Replays the snapshots from the one shown (from the first when the last is shown), one
-    /// step per replayIntervalMs(); stops at the last. Pause keeps the position.
-    void playReplay();
-    void pauseReplay();
     /// Selects a shown or vocabulary word: highlight and neighbour list; false if unknown.
     bool selectWord(const QString &word);
     /// Writes the trained vectors (format from the extension, through embex::save, atomic).
@@ -108,7 +103,6 @@ private:
     /// Gives the view the shown frame's points plus the added neighbour points, their
     /// appearance and the selection.
     void refreshView(bool animate);
-    void replayStep();
     void chooseSave();
     void setStatus(const QString &text, bool error = false);
 
@@ -117,9 +111,7 @@ private:
     render::ScatterView *m_view = nullptr;
     LineChart *m_chart;
     QSlider *m_slider;
-    QPushButton *m_play;
-    QComboBox *m_speed;
-    QTimer *m_replayTimer;
+    ReplayControl *m_replay; ///< Play/Pause and speed of the slider's replay
     QLabel *m_sliderLabel, *m_stats, *m_status, *m_corpusInfo, *m_neighborNote;
     QProgressBar *m_progress;
     QPushButton *m_start, *m_stop, *m_open, *m_save;

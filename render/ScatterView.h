@@ -86,6 +86,7 @@ public:
     int pointCount() const { return int(m_target.size() / 3); }
     bool is3D() const { return m_camera.is3D(); }
     int selected() const { return m_selected; }
+    /// The neighbours of the selection (setSelection), as given.
     const std::vector<int> &selectedNeighbors() const { return m_neighbors; }
     const std::vector<int> &highlights() const { return m_highlights; }
     const std::vector<int> &softHighlights() const { return m_softHighlights; }

@@ -3,13 +3,15 @@
 set -euo pipefail
 EMBEX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Debian 12 packages Embex needs to build, run and test.
+# Debian 12 packages Embex needs to build, run and test. The last line: the sources of the
+# teaching corpus (tools/make_teaching.py, run by the build).
 EMBEX_PACKAGES=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-svg-dev libgl-dev
     libeigen3-dev libhnswlib-dev libfasttext-dev zlib1g-dev
     xvfb xauth libgl1-mesa-dri clang-format
     clang-14 libclang-rt-14-dev
+    python3 bible-kjv bible-kjv-text dict-gcide wordnet-base
 )
 
 embex_install_packages() {

@@ -4,6 +4,7 @@
 #include "cli/Commands.h"
 #include "cli/Json.h"
 #include "io/Formats.h"
+#include "train/ShippedCorpus.h"
 #include "train/Trainer.h"
 
 #include <algorithm>
@@ -26,7 +27,8 @@ const char *kTrainUsage =
     "          [--maxn 6] [--buckets 2000000] [--threads T] [--seed 1] [--keep-case]\n"
     "          [--keep-punctuation] [--running-text] [--to FORMAT] [--float16] [--json]\n"
     "          [--quiet]\n"
-    "CORPUS 'brown' (when no such file exists) is the Brown corpus shipped with Embex";
+    "CORPUS 'brown' or 'teaching' (when no such file exists) is a corpus shipped with Embex:\n"
+    "the Brown corpus, or the larger teaching corpus built by the set-up";
 
 double number(const Args &a, const std::string &name, double fallback, double lo, double hi)
 {
@@ -42,19 +44,14 @@ double number(const Args &a, const std::string &name, double fallback, double lo
     return out;
 }
 
-/// The shipped Brown corpus: <dir of embex-cli>/../share/embex/brown.txt.gz.
-std::string shippedBrown()
+/// A corpus shipped with Embex, by name: <dir of embex-cli>/../share/embex/FILE.
+std::string shippedCorpus(const ShippedCorpus &corpus)
 {
     std::error_code ec;
     auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec)
         return {};
-    for (auto rel : {"../share/embex/brown.txt.gz", "brown.txt.gz"}) {
-        auto p = (exe.parent_path() / rel).lexically_normal();
-        if (std::filesystem::is_regular_file(p, ec))
-            return p.string();
-    }
-    return {};
+    return shippedCorpusPath(corpus, exe.parent_path().string());
 }
 
 /// Progress on stderr: a refreshed line on a terminal, otherwise a line every few seconds.
@@ -140,11 +137,14 @@ int runTrain(const std::vector<std::string> &argv)
     a.expectPositionals(1, 1, kTrainUsage);
     std::string corpusPath = a.positionals()[0];
     std::error_code ec;
-    if (corpusPath == "brown" && !std::filesystem::exists(corpusPath, ec)) {
-        corpusPath = shippedBrown();
+    if (const ShippedCorpus *shipped = findShippedCorpus(corpusPath);
+        shipped && !std::filesystem::exists(corpusPath, ec)) {
+        corpusPath = shippedCorpus(*shipped);
         if (corpusPath.empty())
-            throw std::runtime_error("brown: the shipped Brown corpus (share/embex/brown.txt.gz) "
-                                     "is not installed beside embex-cli");
+            throw std::runtime_error(std::string(shipped->name) + ": the " +
+                                     std::string(shipped->title) + " (share/embex/" +
+                                     std::string(shipped->file) +
+                                     ") is not installed beside embex-cli");
     }
     auto model = a.value("--model");
     if (!model)

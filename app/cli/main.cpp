@@ -30,7 +30,7 @@ const char *kUsage =
     "  train CORPUS --model skipgram|cbow|glove|fasttext|fasttext-cbow -o OUT [--dim 100]\n"
     "          [--window W] [--epochs E] [--min-count 5] [--negative 5] [--hs] [--threads T]\n"
     "          [--seed S] [--json]               train vectors on a text corpus (plain or .gz;\n"
-    "                                             'brown' = the shipped Brown corpus); see\n"
+    "                                             'brown', 'teaching' = shipped corpora); see\n"
     "                                             'embex-cli train --help' for all options\n"
     "  eval FILE [--analogies F]... [--similarity F]... [--restrict 300000]\n"
     "          [--method add|mul] [--case-sensitive] [--json]\n"

@@ -1,5 +1,7 @@
 #include "gui/ProjectionDock.h"
 
+#include "gui/WheelGuard.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -188,6 +190,7 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(8);
     }
+    guardWheelIn(w); // wheeling down the dock scrolls it, never changes a value
     m_run->setToolTip(tr("Lay out the words again with the settings below (choosing a method "
                          "projects at once)"));
     updateAxisLabels();

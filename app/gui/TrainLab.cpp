@@ -2,6 +2,7 @@
 
 #include "gui/LineChart.h"
 #include "gui/NeighborModel.h"
+#include "gui/ReplayControl.h"
 #include "gui/TrainSettings.h"
 #include "io/Formats.h"
 #include "render/ScatterView.h"
@@ -20,6 +21,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
@@ -39,6 +41,8 @@ namespace {
 
 constexpr std::uint32_t kWatchColor = 0xffd2501eu;
 constexpr std::uint32_t kOtherColor = 0xff7f9cc4u;
+/// Neighbours of the selected word that are not among the shown words, added to the picture.
+constexpr std::uint32_t kAddedColor = 0xff3c9a5au;
 constexpr std::size_t kNeighbors = 10;
 constexpr double kRateWindowSeconds = 1.5;
 
@@ -105,7 +109,11 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     setWindowFlag(Qt::Window);
     setObjectName("TrainLab");
     setWindowTitle(tr("Embex — Training lab"));
-    resize(1400, 860);
+    // At most the screen (a 1366 × 768 classroom projector), the geometry saved last time wins.
+    QSize size(1400, 860);
+    if (const QScreen *sc = QGuiApplication::primaryScreen())
+        size = size.boundedTo(sc->availableGeometry().size() * 0.96);
+    resize(size);
 
     m_runner = new TrainRunner(this);
     m_runner->setQueueBudget(kSnapshotMemoryBudget);
@@ -170,8 +178,9 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
         m_view->setLabelFontSize(11);
         cl->addWidget(m_view, 1);
         connect(m_view, &render::ScatterView::pointClicked, this, [this](int p) {
-            if (p >= 0 && p < m_viewLabels.size())
-                selectWord(m_viewLabels[p]);
+            const QStringList words = viewWords();
+            if (p >= 0 && p < words.size())
+                selectWord(words[p]);
         });
     } else {
         auto *noGl = new QLabel(tr("<h3>The scatter view is not available</h3><p>OpenGL 3.3 is "
@@ -196,6 +205,9 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
         QStringLiteral("snapshot 000 / 000 (live)")));
     m_labelOthers = new QCheckBox(tr("Label frequent words"), centre);
     m_labelOthers->setChecked(true);
+    m_replay = new ReplayControl(m_slider, tr("snapshot"), tr("snapshots"), centre);
+    m_replay->setEnabled(false);
+    sliderRow->addWidget(m_replay);
     sliderRow->addWidget(m_slider, 1);
     sliderRow->addWidget(m_sliderLabel);
     sliderRow->addWidget(m_labelOthers);
@@ -295,8 +307,8 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     QSettings s;
     m_settings->restore(s);
     restoreGeometry(s.value("train/geometry").toByteArray());
-    if (TrainSettings::defaultCorpusPath().isEmpty())
-        setStatus(tr("The Brown corpus is not installed next to the program: choose a corpus "
+    if (m_settings->corpusPath().isEmpty())
+        setStatus(tr("The shipped corpus is not installed next to the program: choose a corpus "
                      "file."));
 }
 
@@ -333,12 +345,13 @@ void TrainLab::startTraining()
 {
     TrainRequest request = m_settings->request();
     if (request.corpusPath.isEmpty()) {
-        setStatus(tr("Choose a corpus file: the Brown corpus is not installed."), true);
+        setStatus(tr("Choose a corpus file: the shipped corpus is not installed."), true);
         emit trainingFinished(false, tr("no corpus"));
         return;
     }
     QSettings s;
     m_settings->save(s);
+    m_replay->pause();
     m_frames.clear();
     m_budgetChecked = false;
     m_keepAllSets = m_keepRows = true;
@@ -356,6 +369,7 @@ void TrainLab::startTraining()
     m_slider->setRange(0, 0);
     m_slider->blockSignals(false);
     m_slider->setEnabled(false);
+    m_replay->setEnabled(false);
     m_sliderLabel->setText(tr("waiting for the first snapshot"));
     m_stats->clear();
     m_corpusInfo->clear();
@@ -450,6 +464,7 @@ void TrainLab::onFrame(const TrainFrame &frame)
             m_frames[std::size_t(k)].rows = RowMatrix();
     }
     m_slider->setEnabled(true);
+    m_replay->setEnabled(m_frames.size() > 1);
     m_slider->blockSignals(true);
     m_slider->setRange(0, int(m_frames.size()) - 1);
     if (follow)
@@ -476,42 +491,79 @@ void TrainLab::showFrame(int k)
                                .arg(latest && isTraining() ? tr(" (live)") : QString()));
     updateStats(f.stats, f.index, f.total);
     m_chart->setMarker(latest && isTraining() ? std::nullopt : std::optional(f.stats.fraction));
+    updateNeighbors();
     if (m_view) {
-        const std::size_t n = f.coords.size() / 2;
-        std::vector<float> xyz(3 * n, 0.0f);
-        for (std::size_t i = 0; i < n; ++i) {
-            xyz[3 * i] = f.coords[2 * i];
-            xyz[3 * i + 1] = f.coords[2 * i + 1];
-        }
-        m_view->setLayout(std::move(xyz), false, !firstOfRun && !newWords);
-        if (newWords)
-            applyAppearance(); // labels, colours and highlights of the new points
+        refreshView(!firstOfRun && !newWords);
         if (firstOfRun || newWords)
             m_view->fitView(false);
         else if (!m_view->cameraTouched())
             m_view->fitView(true);
     }
-    updateNeighbors();
     emit frameShown(k);
+}
+
+void TrainLab::refreshView(bool animate)
+{
+    if (!m_view || m_shown < 0)
+        return;
+    const std::size_t n = m_shownCoords.size() / 2, extra = m_extraCoords.size() / 2;
+    std::vector<float> xyz(3 * (n + extra), 0.0f);
+    for (std::size_t i = 0; i < n + extra; ++i) {
+        const float *xy = i < n ? &m_shownCoords[2 * i] : &m_extraCoords[2 * (i - n)];
+        xyz[3 * i] = xy[0];
+        xyz[3 * i + 1] = xy[1];
+    }
+    m_view->setLayout(std::move(xyz), false, animate);
+    applyAppearance();
+    m_view->setSelection(m_selectedPoint, m_neighborPoints);
+}
+
+QStringList TrainLab::viewWords() const
+{
+    return m_viewLabels + m_extraWords;
+}
+
+int TrainLab::viewPoint(const QString &word) const
+{
+    if (const auto p = m_viewLabels.indexOf(word); p >= 0)
+        return int(p);
+    const auto e = m_extraWords.indexOf(word);
+    return e >= 0 ? int(m_viewLabels.size() + e) : -1;
+}
+
+bool TrainLab::isReplaying() const
+{
+    return m_replay->isPlaying();
+}
+
+int TrainLab::replayIntervalMs() const
+{
+    return m_replay->intervalMs();
 }
 
 void TrainLab::applyAppearance()
 {
-    if (!m_view)
+    if (!m_view || m_shown < 0)
         return;
     const int n = int(m_viewLabels.size());
-    const int watch = m_shown >= 0 ? m_frames[std::size_t(m_shown)].watchCount : 0;
+    const int watch = m_frames[std::size_t(m_shown)].watchCount;
     QStringList labels = m_viewLabels;
     if (!m_labelOthers->isChecked())
         for (int i = watch; i < n; ++i)
             labels[i].clear();
-    m_view->setLabels(labels);
     std::vector<std::uint32_t> colors(std::size_t(n), kOtherColor);
     std::vector<int> highlights;
     for (int i = 0; i < watch && i < n; ++i) {
         colors[std::size_t(i)] = kWatchColor;
         highlights.push_back(i);
     }
+    // Added points: a word already shown is a hidden duplicate under its own point.
+    for (qsizetype e = 0; e < m_extraWords.size(); ++e) {
+        const int shown = m_extraShown[std::size_t(e)];
+        labels << (shown >= 0 ? QString() : m_extraWords[e]);
+        colors.push_back(shown >= 0 ? colors[std::size_t(shown)] : kAddedColor);
+    }
+    m_view->setLabels(labels);
     m_view->setColors(std::move(colors));
     m_view->setHighlights(std::move(highlights));
 }
@@ -525,15 +577,19 @@ bool TrainLab::selectWord(const QString &word)
     if (m_word->text() != w)
         m_word->setText(w);
     updateNeighbors();
+    refreshView(true);
     return !m_neighborModel->neighbors().empty();
 }
 
 void TrainLab::updateNeighbors()
 {
+    m_extraWords.clear();
+    m_extraCoords.clear();
+    m_extraShown.clear();
+    m_selectedPoint = -1;
+    m_neighborPoints.clear();
     if (m_selectedWord.isEmpty() || m_shown < 0) {
         m_neighborModel->clear();
-        if (m_view)
-            m_view->setSelection(-1);
         return;
     }
     const TrainFrame &f = m_frames[std::size_t(m_shown)];
@@ -544,8 +600,6 @@ void TrainLab::updateNeighbors()
         m_neighborNote->setText(
             tr("The vectors of snapshot %1 were not kept (too big to keep every snapshot).")
                 .arg(f.index));
-        if (m_view)
-            m_view->setSelection(-1);
         return;
     }
     if (set) {
@@ -570,20 +624,40 @@ void TrainLab::updateNeighbors()
     if (!id) {
         m_neighborModel->clear();
         m_neighborNote->setText(tr("'%1' is not in this snapshot").arg(m_selectedWord));
-        if (m_view)
-            m_view->setSelection(-1);
         return;
     }
     auto list = cosineNeighbors(*set, *id, kNeighbors);
     m_neighborNote->setText(note);
-    if (m_view) {
-        const int point = int(m_viewLabels.indexOf(m_selectedWord));
-        std::vector<int> nb;
-        for (const auto &n : list)
-            if (int p = int(m_viewLabels.indexOf(QString::fromStdString(set->word(n.id)))); p >= 0)
-                nb.push_back(p);
-        m_view->setSelection(point, point >= 0 ? nb : std::vector<int>{});
+    // The selected word and its neighbours are drawn even when they are not among the shown
+    // words: placed by the frame's projection. One added point per word whether shown or not
+    // (a shown one is hidden under its own point), so the view keeps the same number of points
+    // from frame to frame and the replay animates.
+    if (f.projection.valid()) {
+        std::vector<WordId> ids{*id};
+        for (const auto &nb : list)
+            ids.push_back(nb.id);
+        const ConstRowMap m = set->matrix();
+        for (const WordId w : ids) {
+            const QString word = QString::fromStdString(set->word(w));
+            const int shown = int(m_viewLabels.indexOf(word));
+            Eigen::RowVector2f xy;
+            if (shown >= 0) {
+                xy = {f.coords[2 * std::size_t(shown)], f.coords[2 * std::size_t(shown) + 1]};
+            } else {
+                const Eigen::RowVectorXf row = m.row(Eigen::Index(w));
+                xy = f.projection.apply(row.data());
+            }
+            m_extraWords << word;
+            m_extraShown.push_back(shown);
+            m_extraCoords.push_back(xy[0]);
+            m_extraCoords.push_back(xy[1]);
+        }
     }
+    m_selectedPoint = viewPoint(m_selectedWord);
+    if (m_selectedPoint >= 0)
+        for (const auto &nb : list)
+            if (const int p = viewPoint(QString::fromStdString(set->word(nb.id))); p >= 0)
+                m_neighborPoints.push_back(p);
     m_neighborModel->setNeighbors(set, std::move(list));
 }
 

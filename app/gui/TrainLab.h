@@ -26,6 +26,7 @@ namespace embex::gui {
 
 class LineChart;
 class NeighborModel;
+class ReplayControl;
 class TrainSettings;
 
 class TrainLab : public QMainWindow
@@ -50,6 +51,16 @@ public:
     int shownFrame() const { return m_shown; }
     /// n × 2 coordinates given to the view for the shown frame.
     const std::vector<float> &shownCoords() const { return m_shownCoords; }
+    /// What each point of the view stands for: the shown frame's words, then (while a word is
+    /// selected) the selected word and its neighbours, placed by the frame's projection; an
+    /// entry already among the frame's words is a hidden duplicate of its point.
+    QStringList viewWords() const;
+    /// The view's point of a word (the frame's point if shown, else its added point), or -1.
+    int viewPoint(const QString &word) const;
+    /// True while Play steps through the snapshots (ReplayControl).
+    bool isReplaying() const;
+    /// Milliseconds between two replayed snapshots at the chosen speed.
+    int replayIntervalMs() const;
     /// The neighbour list of the selected word (rows of the table).
     NeighborModel *neighborModel() const { return m_neighborModel; }
     QString selectedWord() const { return m_selectedWord; }
@@ -89,6 +100,9 @@ private:
     void updateNeighbors();
     void updateStats(const TrainTick &tick, int snapshot, int total);
     void applyAppearance();
+    /// Gives the view the shown frame's points plus the added neighbour points, their
+    /// appearance and the selection.
+    void refreshView(bool animate);
     void chooseSave();
     void setStatus(const QString &text, bool error = false);
 
@@ -97,6 +111,7 @@ private:
     render::ScatterView *m_view = nullptr;
     LineChart *m_chart;
     QSlider *m_slider;
+    ReplayControl *m_replay; ///< Play/Pause and speed of the slider's replay
     QLabel *m_sliderLabel, *m_stats, *m_status, *m_corpusInfo, *m_neighborNote;
     QProgressBar *m_progress;
     QPushButton *m_start, *m_stop, *m_open, *m_save;
@@ -112,6 +127,12 @@ private:
     int m_shown = -1;
     std::vector<float> m_shownCoords;
     QStringList m_viewLabels;
+    /// Points added after the frame's: the selected word and its neighbours (see viewWords).
+    QStringList m_extraWords;
+    std::vector<float> m_extraCoords; // × 2
+    std::vector<int> m_extraShown;    // the frame's point of each, or -1
+    int m_selectedPoint = -1;
+    std::vector<int> m_neighborPoints;
     QString m_selectedWord;
     EmbeddingSetPtr m_shownWordsSet; // the shown words of m_shown, when its full set is gone
     int m_shownWordsSetFrame = -1;

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <thread>
 
 namespace embex::gui {
 
@@ -36,15 +38,29 @@ TrainTick toTick(quint64 run, const TrainStats &s)
 /// Points farther out than this many median radii are drawn on a rim (see projectFrame).
 constexpr float kRimRadius = 2.5f;
 
+/// Points beyond kRimRadius keep their direction but are pulled into [kRimRadius, 1.25
+/// kRimRadius] (see projectFrame).
+void pullToRim(float &x, float &y)
+{
+    const float radius = std::hypot(x, y);
+    if (radius > kRimRadius) {
+        const float excess = (radius - kRimRadius) / kRimRadius;
+        const float scale = kRimRadius * (1.0f + 0.25f * std::tanh(excess)) / radius;
+        x *= scale;
+        y *= scale;
+    }
+}
+
 /// 2-D PCA of the unit-normalised rows, centred and scaled to median radius 1, so that every
 /// frame has the same size on screen whatever the spread of the vectors. Points beyond
-/// kRimRadius keep their direction but are pulled into [kRimRadius, 1.25 kRimRadius]: early in
-/// training the few rare words that have barely moved from their random start are far from
-/// all the others, and would otherwise shrink the rest of the picture to a dot.
-RowMatrix projectFrame(const RowMatrix &rows)
+/// kRimRadius are pulled onto a rim: early in training the few rare words that have barely
+/// moved from their random start are far from all the others, and would otherwise shrink the
+/// rest of the picture to a dot. `projection` receives the same map for any other row.
+RowMatrix projectFrame(const RowMatrix &rows, FrameProjection &projection)
 {
     const Eigen::Index n = rows.rows();
     RowMatrix out = RowMatrix::Zero(n, 2);
+    projection = FrameProjection{};
     if (n < 2)
         return out;
     PcaOptions po;
@@ -54,9 +70,10 @@ RowMatrix projectFrame(const RowMatrix &rows)
     po.threads = 1; // a few hundred rows: threads would cost more than they save
     const PcaResult r = pca(ConstRowMap(rows.data(), rows.rows(), rows.cols()), po);
     out.leftCols(r.coords.cols()) = r.coords;
-    const Eigen::RowVector2f mean = out.colwise().mean();
-    out.rowwise() -= mean;
-    Eigen::VectorXf radius = out.rowwise().norm();
+    const float meanX = out.col(0).mean(), meanY = out.col(1).mean();
+    out.col(0).array() -= meanX;
+    out.col(1).array() -= meanY;
+    const Eigen::VectorXf radius = out.rowwise().norm();
     std::vector<float> sorted(radius.data(), radius.data() + n);
     std::nth_element(sorted.begin(), sorted.begin() + n / 2, sorted.end());
     float median = sorted[std::size_t(n / 2)];
@@ -65,17 +82,28 @@ RowMatrix projectFrame(const RowMatrix &rows)
     if (!(median > 0))
         return out;
     out /= median;
-    radius /= median;
     for (Eigen::Index i = 0; i < n; ++i)
-        if (radius[i] > kRimRadius) {
-            const float excess = (radius[i] - kRimRadius) / kRimRadius;
-            const float rim = kRimRadius * (1.0f + 0.25f * std::tanh(excess));
-            out.row(i) *= rim / radius[i];
-        }
+        pullToRim(out(i, 0), out(i, 1));
+    projection.mean = r.mean.transpose();
+    projection.axes = Eigen::MatrixXf::Zero(rows.cols(), 2);
+    projection.axes.leftCols(r.components.cols()) = r.components / median;
+    projection.offset = Eigen::RowVector2f(meanX / median, meanY / median);
     return out;
 }
 
 } // namespace
+
+Eigen::RowVector2f FrameProjection::apply(const float *row) const
+{
+    if (!valid())
+        return Eigen::RowVector2f::Constant(std::numeric_limits<float>::quiet_NaN());
+    Eigen::RowVectorXf u = Eigen::Map<const Eigen::RowVectorXf>(row, mean.size());
+    if (const float norm = u.norm(); norm > 0)
+        u /= norm;
+    Eigen::RowVector2f p = (u - mean) * axes - offset;
+    pullToRim(p[0], p[1]);
+    return p;
+}
 
 std::size_t snapshotBytes(const EmbeddingSet &set)
 {
@@ -141,19 +169,28 @@ public:
             throw std::runtime_error("snapshot " + std::to_string(snapshot.index) +
                                      ": the vectors are no longer finite numbers (training "
                                      "diverged; try a lower learning rate)");
-        RowMatrix coords = projectFrame(f.rows);
+        RowMatrix coords = projectFrame(f.rows, f.projection);
         if (m_previous.rows() == coords.rows() && coords.rows() > 0) {
             // Rotation or reflection only: PCA's sign and order of axes are arbitrary, the
-            // scale and centre are already fixed by projectFrame.
+            // scale and centre are already fixed by projectFrame (and the rim is radial, so
+            // it commutes with the rotation).
             ProcrustesOptions po;
             po.allowReflection = true;
             po.translate = false;
-            coords = alignTo(ConstRowMap(coords.data(), coords.rows(), 2),
-                             ConstRowMap(m_previous.data(), m_previous.rows(), 2), po);
+            const ProcrustesResult fit =
+                procrustes(ConstRowMap(coords.data(), coords.rows(), 2),
+                           ConstRowMap(m_previous.data(), m_previous.rows(), 2), po);
+            coords = applyProcrustes(ConstRowMap(coords.data(), coords.rows(), 2), fit);
+            const Eigen::Matrix2f rotation = fit.rotation.cast<float>();
+            if (f.projection.valid()) {
+                f.projection.axes = f.projection.axes * rotation;
+                f.projection.offset = f.projection.offset * rotation;
+            }
         }
         m_previous = coords;
         f.coords.assign(coords.data(), coords.data() + coords.size());
         f.vectors = snapshot.vectors;
+        pace(snapshot.index);
         const std::size_t bytes = snapshotBytes(set);
         m_runner.post(m_run, [&](TrainRunner::Pending &p) {
             // Bounded queue: the oldest waiting full snapshots go first (their frames keep
@@ -172,6 +209,32 @@ public:
     }
 
 private:
+    /// Classroom pace: waits until snapshot `index` is due (index / snapshots of the chosen
+    /// time after snapshot 0). The trainers' workers stop at a snapshot until it is published,
+    /// so the whole run slows down; cancelling ends the wait at once.
+    void pace(int index)
+    {
+        const int total = m_request.options.snapshots;
+        const TrainModel model = m_request.options.model;
+        if (!(m_request.paceSeconds > 0) || total <= 0 || model == TrainModel::FastText ||
+            model == TrainModel::FastTextCbow)
+            return; // fastText's threads would train on while the snapshots wait
+
+        const auto now = Clock::now();
+        if (index == 0 || !m_paceStart)
+            m_paceStart = now;
+        const auto due = *m_paceStart +
+                         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                             m_request.paceSeconds * double(index) / double(total)));
+        while (!cancelled()) {
+            const auto left = due - Clock::now();
+            if (left <= Clock::duration::zero())
+                break;
+            std::this_thread::sleep_for(
+                std::min<Clock::duration>(left, std::chrono::milliseconds(20)));
+        }
+    }
+
     void chooseWords(const EmbeddingSet &set)
     {
         m_chosen = true;
@@ -215,6 +278,7 @@ private:
     QStringList m_labels, m_missing;
     int m_watchCount = 0;
     RowMatrix m_previous;
+    std::optional<Clock::time_point> m_paceStart;
 };
 
 TrainRunner::TrainRunner(QObject *parent) : QObject(parent)

@@ -29,6 +29,23 @@ struct TrainRequest
     QStringList watchWords;
     /// Plus the topN most frequent words.
     int topN = 300;
+    /// Classroom pace: > 0 spreads the snapshots evenly over about this many seconds, the
+    /// trainer waiting at each one until its time has come (word2vec and GloVe, whose workers
+    /// stop at snapshots; fastText's own threads do not wait). 0: full speed.
+    double paceSeconds = 0;
+};
+
+/// The map from a raw vector of the run to its 2-D place in one frame: the frame's PCA of the
+/// unit rows (mean and axes, scaled and rotated as the frame's coordinates), then the rim.
+/// Places words that are not shown (a selected word's neighbours) in the same picture.
+struct FrameProjection
+{
+    Eigen::RowVectorXf mean; ///< 1 × dim, of the unit rows
+    Eigen::MatrixXf axes;    ///< dim × 2
+    Eigen::RowVector2f offset = Eigen::RowVector2f::Zero();
+    bool valid() const { return axes.rows() > 0; }
+    /// x, y of one raw row of `dim` values (NaN when not valid()).
+    Eigen::RowVector2f apply(const float *row) const;
 };
 
 /// Statistics of a run, as the UI sees them (embex::TrainStats with Qt types).
@@ -61,7 +78,8 @@ struct TrainFrame
     /// (far outliers pulled onto a rim at 2.5–3.125) and rotated / reflected (Procrustes) onto
     /// the previous frame so the picture does not flip.
     std::vector<float> coords;
-    RowMatrix rows; ///< labels.size() × dim: the raw vectors of the shown words
+    FrameProjection projection; ///< coords row i == projection.apply(rows row i)
+    RowMatrix rows;             ///< labels.size() × dim: the raw vectors of the shown words
     /// The whole snapshot (the snapshotWords most frequent words) for neighbour lists. Null
     /// when newer frames pushed it out of the queue budget before the UI took it (a slow UI
     /// never makes the queue hold more than TrainRunner::setQueueBudget bytes of them, or one).

@@ -1,5 +1,8 @@
 #include "gui/TrainSettings.h"
 
+#include "gui/WheelGuard.h"
+#include "train/ShippedCorpus.h"
+
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
@@ -10,10 +13,12 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QThread>
 #include <QVBoxLayout>
 
@@ -63,25 +68,42 @@ TrainSettings::TrainSettings(QWidget *parent) : QWidget(parent)
 
     auto *corpusBox = new QGroupBox(tr("Corpus"), this);
     auto *df = new QFormLayout(corpusBox);
+    m_shipped = new QComboBox(corpusBox);
+    m_shipped->setObjectName("shippedCorpus");
+    for (const ShippedCorpus &c : shippedCorpora()) {
+        const QString name = QString::fromUtf8(c.name.data(), qsizetype(c.name.size()));
+        m_shipped->addItem(tr("%1 (%2 words)")
+                               .arg(QString::fromUtf8(c.title.data(), qsizetype(c.title.size())))
+                               .arg(QLocale().toString(qulonglong(c.tokens))),
+                           name);
+        if (shippedCorpusPath(name).isEmpty()) {
+            // Not installed (the teaching corpus is built from Debian packages by the set-up).
+            auto *items = qobject_cast<QStandardItemModel *>(m_shipped->model());
+            if (auto *item = items ? items->item(m_shipped->count() - 1) : nullptr) {
+                item->setEnabled(false);
+                item->setToolTip(
+                    tr("Not installed beside the program (share/embex/%1)")
+                        .arg(QString::fromUtf8(c.file.data(), qsizetype(c.file.size()))));
+            }
+        }
+    }
+    df->addRow(tr("Shipped:"), m_shipped);
     m_corpus = new QLineEdit(corpusBox);
     m_corpus->setObjectName("corpus");
-    m_corpus->setPlaceholderText(tr("Brown corpus (shipped with Embex)"));
+    m_corpus->setPlaceholderText(tr("or your own file"));
+    m_corpus->setToolTip(tr("A corpus of your own: plain text (or .gz), one sentence per line. "
+                            "Empty: the shipped corpus chosen above."));
     m_corpus->setClearButtonEnabled(true);
     m_browse = new QPushButton(tr("Browse..."), corpusBox);
-    m_brown = new QPushButton(tr("Brown"), corpusBox);
-    m_brown->setToolTip(tr("Use the shipped Brown corpus again"));
     auto *row = new QHBoxLayout;
     row->addWidget(m_corpus, 1);
     row->addWidget(m_browse);
-    row->addWidget(m_brown);
-    df->addRow(row);
-    auto *corpusHelp =
-        new QLabel(tr("Plain text (or .gz), one sentence per line. The Brown corpus: 57,340 "
-                      "sentences of 1960s American English, 1.16 million words."),
-                   corpusBox);
-    corpusHelp->setWordWrap(true);
-    corpusHelp->setStyleSheet(QStringLiteral("color: palette(dark);"));
-    df->addRow(corpusHelp);
+    df->addRow(tr("File:"), row);
+    m_corpusHelp = new QLabel(corpusBox);
+    m_corpusHelp->setObjectName("corpusHelp");
+    m_corpusHelp->setWordWrap(true);
+    m_corpusHelp->setStyleSheet(QStringLiteral("color: palette(dark);"));
+    df->addRow(m_corpusHelp);
     layout->addWidget(corpusBox);
 
     auto *model = new QGroupBox(tr("Model"), this);
@@ -130,6 +152,18 @@ TrainSettings::TrainSettings(QWidget *parent) : QWidget(parent)
     m_snapshots = spin(live, "snapshots", 2, 500, 60);
     addExplained(lf, tr("Snapshots:"), m_snapshots,
                  tr("Pictures taken of the vectors during the run, replayed with the slider."));
+    m_pace = new QComboBox(live);
+    m_pace->setObjectName("pace");
+    for (int seconds : paceChoices())
+        m_pace->addItem(seconds == 0   ? tr("Full speed")
+                        : seconds < 60 ? tr("Classroom: about %1 s a run").arg(seconds)
+                                       : tr("Classroom: about %1 min a run").arg(seconds / 60),
+                        seconds);
+    addExplained(lf, tr("Pace:"), m_pace,
+                 tr("Classroom pace slows training down so that a run takes about this long, "
+                    "the snapshots evenly spread over it, for a class to watch the words move. "
+                    "A run that needs longer takes longer. word2vec and GloVe; fastText always "
+                    "trains at full speed."));
     m_topN = spin(live, "topN", 0, 5000, 300);
     addExplained(lf, tr("Frequent words:"), m_topN,
                  tr("How many of the most frequent words are drawn besides the watch list."));
@@ -141,27 +175,69 @@ TrainSettings::TrainSettings(QWidget *parent) : QWidget(parent)
     layout->addWidget(live);
     layout->addStretch(1);
 
+    // Scrolling the form must not change the value under the pointer.
+    guardWheelIn(this);
+
     connect(m_browse, &QPushButton::clicked, this, &TrainSettings::chooseCorpus);
-    connect(m_brown, &QPushButton::clicked, this, [this] { m_corpus->clear(); });
+    connect(m_shipped, &QComboBox::activated, this, [this] { m_corpus->clear(); });
+    connect(m_shipped, &QComboBox::currentIndexChanged, this, &TrainSettings::corpusChanged);
     connect(m_model, &QComboBox::currentIndexChanged, this, &TrainSettings::modelChanged);
+    connect(m_pace, &QComboBox::currentIndexChanged, this, &TrainSettings::changed);
     modelChanged();
+    corpusChanged();
     for (QSpinBox *s : {m_dim, m_window, m_epochs, m_minCount, m_negative, m_threads, m_seed,
                         m_snapshots, m_topN})
         connect(s, &QSpinBox::valueChanged, this, &TrainSettings::changed);
-    connect(m_corpus, &QLineEdit::textChanged, this, &TrainSettings::changed);
+    connect(m_corpus, &QLineEdit::textChanged, this, &TrainSettings::corpusChanged);
     connect(m_watch, &QLineEdit::textChanged, this, &TrainSettings::changed);
 }
 
 QString TrainSettings::defaultCorpusPath()
 {
+    return shippedCorpusPath(QStringLiteral("brown"));
+}
+
+QString TrainSettings::shippedCorpusPath(const QString &name)
+{
     // As the default vector set: share/embex beside bin/ in the build and install trees.
-    const QString dir = QCoreApplication::applicationDirPath();
-    for (const QString &folder : {QStringLiteral("/../share/embex/"), QStringLiteral("/")}) {
-        const QString p = QDir::cleanPath(dir + folder + QStringLiteral("brown.txt.gz"));
-        if (QFileInfo(p).isFile())
-            return p;
-    }
-    return {};
+    const ShippedCorpus *c = findShippedCorpus(name.toStdString());
+    if (!c)
+        return {};
+    return QString::fromStdString(
+        embex::shippedCorpusPath(*c, QCoreApplication::applicationDirPath().toStdString()));
+}
+
+QString TrainSettings::corpusBlurb(const QString &name)
+{
+    const ShippedCorpus *c = findShippedCorpus(name.toStdString());
+    if (!c)
+        return {};
+    const QLocale loc;
+    return tr("%1: %2. %3 sentences, %4 words (as a run counts them).")
+        .arg(QString::fromUtf8(c->title.data(), qsizetype(c->title.size())),
+             QString::fromUtf8(c->description.data(), qsizetype(c->description.size())),
+             loc.toString(qulonglong(c->sentences)), loc.toString(qulonglong(c->tokens)));
+}
+
+QList<int> TrainSettings::paceChoices()
+{
+    return {0, 30, 60, 120, 300};
+}
+
+QString TrainSettings::shippedChoice() const
+{
+    return m_shipped->currentData().toString();
+}
+
+void TrainSettings::corpusChanged()
+{
+    const bool own = !m_corpus->text().trimmed().isEmpty();
+    QString help = own ? tr("Your own corpus: plain text (or .gz), one sentence per line.")
+                       : corpusBlurb(shippedChoice());
+    if (!own && shippedCorpusPath(shippedChoice()).isEmpty())
+        help += QLatin1Char(' ') + tr("Not installed beside the program: choose a file.");
+    m_corpusHelp->setText(help);
+    emit changed();
 }
 
 QStringList TrainSettings::defaultWatchWords()
@@ -173,12 +249,18 @@ QStringList TrainSettings::defaultWatchWords()
 QString TrainSettings::corpusPath() const
 {
     const QString p = m_corpus->text().trimmed();
-    return p.isEmpty() ? defaultCorpusPath() : p;
+    return p.isEmpty() ? shippedCorpusPath(shippedChoice()) : p;
 }
 
 void TrainSettings::setCorpusPath(const QString &path)
 {
-    m_corpus->setText(path == defaultCorpusPath() ? QString() : path);
+    for (int i = 0; i < m_shipped->count(); ++i)
+        if (!path.isEmpty() && path == shippedCorpusPath(m_shipped->itemData(i).toString())) {
+            m_shipped->setCurrentIndex(i);
+            m_corpus->clear();
+            return;
+        }
+    m_corpus->setText(path);
 }
 
 void TrainSettings::chooseCorpus()
@@ -193,6 +275,11 @@ void TrainSettings::chooseCorpus()
     m_corpus->setText(path);
 }
 
+bool TrainSettings::isFastText() const
+{
+    return m_model->currentData().toString().startsWith(QLatin1String("fasttext"));
+}
+
 void TrainSettings::modelChanged()
 {
     TrainOptions o;
@@ -201,6 +288,7 @@ void TrainSettings::modelChanged()
     m_epochs->setSpecialValueText(tr("default (%1)").arg(o.effectiveEpochs()));
     const bool glove = o.model == TrainModel::GloVe;
     m_negative->setEnabled(!glove && isEnabled());
+    m_pace->setEnabled(!isFastText() && isEnabled());
     emit changed();
 }
 
@@ -218,6 +306,7 @@ TrainRequest TrainSettings::request() const
     o.threads = m_threads->value();
     o.seed = std::uint64_t(m_seed->value());
     o.snapshots = m_snapshots->value();
+    r.paceSeconds = isFastText() ? 0.0 : m_pace->currentData().toDouble();
     // fastText's own default of 2,000,000 n-gram rows makes an 800 MB model of Brown; a tenth
     // is plenty for classroom corpora (embex-cli train --buckets sets it for big ones).
     o.buckets = 200'000;
@@ -238,17 +327,20 @@ QString TrainSettings::runName() const
 
 void TrainSettings::setEditable(bool editable)
 {
-    for (QWidget *w : std::initializer_list<QWidget *>{m_corpus, m_browse, m_brown, m_model, m_dim,
-                                                       m_window, m_epochs, m_minCount, m_threads,
-                                                       m_seed, m_snapshots, m_topN, m_watch})
+    for (QWidget *w : std::initializer_list<QWidget *>{
+             m_shipped, m_corpus, m_browse, m_model, m_dim, m_window, m_epochs, m_minCount,
+             m_threads, m_seed, m_snapshots, m_topN, m_watch})
         w->setEnabled(editable);
     m_negative->setEnabled(editable && m_model->currentData() != QLatin1String("glove"));
+    m_pace->setEnabled(editable && !isFastText());
 }
 
 void TrainSettings::save(QSettings &s) const
 {
     s.beginGroup("train");
     s.setValue("corpus", m_corpus->text());
+    s.setValue("shippedCorpus", shippedChoice());
+    s.setValue("pace", m_pace->currentData());
     s.setValue("model", m_model->currentData());
     s.setValue("dim", m_dim->value());
     s.setValue("window", m_window->value());
@@ -266,7 +358,9 @@ void TrainSettings::save(QSettings &s) const
 void TrainSettings::restore(QSettings &s)
 {
     s.beginGroup("train");
+    m_shipped->setCurrentIndex(std::max(0, m_shipped->findData(s.value("shippedCorpus", "brown"))));
     m_corpus->setText(s.value("corpus").toString());
+    m_pace->setCurrentIndex(std::max(0, m_pace->findData(s.value("pace", 0))));
     m_model->setCurrentIndex(std::max(0, m_model->findData(s.value("model", "skipgram"))));
     m_dim->setValue(s.value("dim", 100).toInt());
     m_window->setValue(s.value("window", 0).toInt());

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSettings;
@@ -19,12 +20,19 @@ class TrainSettings : public QWidget
 public:
     explicit TrainSettings(QWidget *parent = nullptr);
 
-    /// The shipped teaching corpus (<appdir>/../share/embex/brown.txt.gz), empty if missing.
+    /// The shipped Brown corpus (<appdir>/../share/embex/brown.txt.gz), empty if missing.
     static QString defaultCorpusPath();
+    /// Where a shipped corpus (embex::shippedCorpora()) is installed, empty if missing.
+    static QString shippedCorpusPath(const QString &name);
+    /// The blurb shown for a shipped corpus: what it is and the sentences and words a run
+    /// reports (ShippedCorpus's counts, checked against a scan by tst_trainlab).
+    static QString corpusBlurb(const QString &name);
+    /// Choices of the pace box: 0 = full speed, else about that many seconds per run.
+    static QList<int> paceChoices();
     /// The classroom watch list: king, queen, man, woman, paris, france, ...
     static QStringList defaultWatchWords();
 
-    /// The corpus file to train on: the chosen file, else the shipped Brown corpus.
+    /// The corpus file to train on: the file typed or browsed, else the chosen shipped corpus.
     QString corpusPath() const;
     void setCorpusPath(const QString &path);
     /// Everything the runner needs; request().corpusPath may be empty if nothing is installed.
@@ -44,10 +52,16 @@ signals:
 private:
     void chooseCorpus();
     void modelChanged();
+    void corpusChanged();
+    bool isFastText() const;
+    /// The name of the shipped corpus chosen ("brown", "teaching").
+    QString shippedChoice() const;
 
+    QComboBox *m_shipped;
     QLineEdit *m_corpus;
-    QPushButton *m_browse, *m_brown;
-    QComboBox *m_model;
+    QPushButton *m_browse;
+    QLabel *m_corpusHelp;
+    QComboBox *m_model, *m_pace;
     QSpinBox *m_dim, *m_window, *m_epochs, *m_minCount, *m_negative, *m_threads, *m_seed;
     QSpinBox *m_snapshots, *m_topN;
     QLineEdit *m_watch;

@@ -13,6 +13,7 @@
 #include "io/Formats.h"
 #include "project/Procrustes.h"
 #include "render/ScatterView.h"
+#include "train/ShippedCorpus.h"
 #include "train/TrainSupport.h"
 
 #include <QAction>
@@ -21,6 +22,8 @@
 #include <QLineEdit>
 #include <QPainter>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableView>
@@ -183,6 +186,18 @@ QList<QVariant> runToEnd(TrainLab &lab, int timeoutMs = 30000)
     return done.first();
 }
 
+/// Shows the lab at a fixed size and trains the fake model on `corpus` to the end.
+bool showAndTrain(TrainLab &lab, const QString &corpus)
+{
+    lab.resize(1300, 850);
+    lab.show();
+    if (!QTest::qWaitForWindowExposed(&lab))
+        return false;
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, corpus);
+    return runToEnd(lab).value(0).toBool();
+}
+
 } // namespace
 
 class TstTrainLab : public QObject
@@ -207,6 +222,14 @@ private slots:
     void settingsPersistAndDefaultCorpus();
     void lineChartScalesToData();
     void missingWatchWordsAreListed();
+    void replayPlaysPausesAndStops();
+    void replaySpeedSetsTheRate();
+    void classroomPaceSlowsARun();
+    void neighboursOfTheSelectionAreDrawn();
+    void wheelOverUnfocusedFieldsScrolls();
+    void corpusPlaceholderFits();
+    void blurbStatesWhatARunCounts_data();
+    void blurbStatesWhatARunCounts();
     void noOpenGLPathStillWorks();
     void realTrainerEndToEnd_data();
     void realTrainerEndToEnd();
@@ -336,12 +359,7 @@ void TstTrainLab::outliersStayOnTheRim()
 void TstTrainLab::sliderReplaysStoredFrame()
 {
     TrainLab lab;
-    lab.resize(1300, 850);
-    lab.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&lab));
-    lab.runner()->setTrainFunction(fakeTrainer({}));
-    configure(lab, m_corpus);
-    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    QVERIFY(showAndTrain(lab, m_corpus));
     auto *slider = lab.findChild<QSlider *>("snapshotSlider");
     QVERIFY(slider->isEnabled());
     QCOMPARE(slider->maximum(), 10);
@@ -433,12 +451,7 @@ void TstTrainLab::neighboursFollowTraining()
 void TstTrainLab::clickSelectsWord()
 {
     TrainLab lab;
-    lab.resize(1300, 850);
-    lab.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&lab));
-    lab.runner()->setTrainFunction(fakeTrainer({}));
-    configure(lab, m_corpus);
-    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    QVERIFY(showAndTrain(lab, m_corpus));
     auto *view = lab.view();
     QVERIFY(view);
     QTRY_VERIFY_WITH_TIMEOUT(!view->animating() && view->drawnPoints() > 0, 5000);
@@ -730,6 +743,351 @@ void TstTrainLab::missingWatchWordsAreListed()
     QCOMPARE(f.labels.size(), 7);
     QCOMPARE(f.missingWatch, QStringList({"zebra", "unicorn"}));
     QVERIFY(lab.findChild<QLabel *>("corpusInfo")->text().contains("zebra, unicorn"));
+}
+
+void TstTrainLab::replayPlaysPausesAndStops()
+{
+    TrainLab lab;
+    lab.show();
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus);
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    auto *play = lab.findChild<QPushButton *>("replayPlay");
+    auto *speed = lab.findChild<QComboBox *>("replaySpeed");
+    auto *slider = lab.findChild<QSlider *>("snapshotSlider");
+    QVERIFY(play && speed && slider);
+    QVERIFY(play->isEnabled());
+    QCOMPARE(slider->value(), 10);
+    speed->setCurrentIndex(speed->findData(8.0));
+    // Play at the last snapshot starts the film from the first; the slider follows every step.
+    QSignalSpy shown(&lab, &TrainLab::frameShown);
+    play->click();
+    QVERIFY(lab.isReplaying());
+    QCOMPARE(play->text(), QString("Pause"));
+    QTRY_VERIFY_WITH_TIMEOUT(!lab.isReplaying(), test::timeLimitMs(10000));
+    QCOMPARE(slider->value(), 10);
+    QCOMPARE(lab.shownFrame(), 10);
+    QCOMPARE(play->text(), QString("Play"));
+    QList<int> order;
+    for (const auto &args : shown)
+        order << args.at(0).toInt();
+    QCOMPARE(order, QList<int>({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+    // Pause holds the position; Play goes on from there.
+    speed->setCurrentIndex(speed->findData(4.0));
+    slider->setValue(2);
+    shown.clear();
+    play->click();
+    QVERIFY(shown.wait(5000));
+    QCOMPARE(lab.shownFrame(), 3);
+    play->click();
+    QVERIFY(!lab.isReplaying());
+    const int held = slider->value();
+    QTest::qWait(700);
+    QCOMPARE(slider->value(), held);
+    QCOMPARE(lab.shownFrame(), held);
+    shown.clear();
+    play->click();
+    QVERIFY(shown.wait(5000));
+    QCOMPARE(shown.first().at(0).toInt(), held + 1);
+    play->click();
+    // A new run stops the film.
+    play->click();
+    QVERIFY(lab.isReplaying());
+    QSignalSpy done(&lab, &TrainLab::trainingFinished);
+    lab.findChild<QPushButton *>("startTraining")->click();
+    QVERIFY(!lab.isReplaying());
+    QVERIFY(done.wait(30000));
+}
+
+void TstTrainLab::replaySpeedSetsTheRate()
+{
+    TrainLab lab;
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus);
+    QCOMPARE(runToEnd(lab).value(0).toBool(), true);
+    auto *play = lab.findChild<QPushButton *>("replayPlay");
+    auto *speed = lab.findChild<QComboBox *>("replaySpeed");
+    QVERIFY(play && speed);
+    const QList<double> rates = {0.5, 1.0, 2.0, 4.0, 8.0};
+    for (double r : rates) {
+        QVERIFY(speed->findData(r) >= 0);
+        speed->setCurrentIndex(speed->findData(r));
+        QCOMPARE(lab.replayIntervalMs(), int(std::lround(1000 / r)));
+    }
+    // 8 snapshots a second: the ten steps take at least 1.25 s (never faster than asked).
+    QElapsedTimer t;
+    t.start();
+    play->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!lab.isReplaying(), test::timeLimitMs(10000));
+    const qint64 fast = t.elapsed();
+    QVERIFY2(fast >= 1200, qPrintable(QString::number(fast)));
+    // 1 a second: after 1.6 s at most one step; changing the speed while playing takes effect.
+    speed->setCurrentIndex(speed->findData(1.0));
+    play->click();
+    QCOMPARE(lab.shownFrame(), 0);
+    QTest::qWait(1600);
+    QVERIFY2(lab.shownFrame() <= 1, qPrintable(QString::number(lab.shownFrame())));
+    speed->setCurrentIndex(speed->findData(8.0));
+    QTRY_VERIFY_WITH_TIMEOUT(!lab.isReplaying(), test::timeLimitMs(10000));
+    QCOMPARE(lab.shownFrame(), 10);
+}
+
+void TstTrainLab::classroomPaceSlowsARun()
+{
+    // The settings: a pace box whose choice reaches the request; not for fastText.
+    {
+        gui::TrainSettings s;
+        auto *pace = s.findChild<QComboBox *>("pace");
+        QVERIFY(pace);
+        QCOMPARE(s.request().paceSeconds, 0.0);
+        QVERIFY(!pace->toolTip().isEmpty());
+        pace->setCurrentIndex(pace->findData(60));
+        QCOMPARE(s.request().paceSeconds, 60.0);
+        s.findChild<QComboBox *>("model")->setCurrentIndex(3); // fastText
+        QVERIFY(!pace->isEnabled());
+        QCOMPARE(s.request().paceSeconds, 0.0);
+    }
+    // The runner: 10 snapshots spread over about 1.5 s where the trainer needs 0.1 s.
+    auto run = [&](double pace, QList<qint64> *arrivals) {
+        TrainRunner runner;
+        runner.setTrainFunction(fakeTrainer({}));
+        gui::TrainRequest r;
+        r.corpusPath = m_corpus;
+        r.corpus.vocab.minCount = 1;
+        r.options.snapshots = 10;
+        r.watchWords = gui::TrainSettings::defaultWatchWords();
+        r.topN = 20;
+        r.paceSeconds = pace;
+        QElapsedTimer t;
+        t.start();
+        connect(&runner, &TrainRunner::frameReady, &runner,
+                [&](const gui::TrainFrame &) { *arrivals << t.elapsed(); });
+        QSignalSpy done(&runner, &TrainRunner::finished);
+        runner.start(r);
+        if (!done.wait(test::timeLimitMs(20000)))
+            return qint64(-1);
+        return done.first().at(0).toBool() ? t.elapsed() : qint64(-1);
+    };
+    QList<qint64> fastFrames, pacedFrames;
+    const qint64 fast = run(0, &fastFrames);
+    const qint64 paced = run(1.5, &pacedFrames);
+    qInfo("full speed %lld ms, classroom pace of 1.5 s: %lld ms", fast, paced);
+    QVERIFY(fast >= 0 && paced >= 0);
+    QVERIFY2(paced >= 1450, qPrintable(QString::number(paced)));
+    QCOMPARE(pacedFrames.size(), 11);
+    // Evenly spread: snapshot k arrives no earlier than k × 0.15 s after the start (its time
+    // counts from snapshot 0, which the trainer publishes after the start).
+    for (int k = 1; k <= 10; ++k)
+        QVERIFY2(pacedFrames[k] >= k * 150 - 5,
+                 qPrintable(QStringLiteral("snapshot %1 after %2 ms").arg(k).arg(pacedFrames[k])));
+    QVERIFY2(fast < paced, qPrintable(QString::number(fast)));
+    // Stop is still prompt while the trainer waits for its pace.
+    TrainLab lab;
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    configure(lab, m_corpus);
+    auto *pace = lab.findChild<QComboBox *>("pace");
+    pace->setCurrentIndex(pace->findData(300));
+    QSignalSpy shown(&lab, &TrainLab::frameShown);
+    QSignalSpy done(&lab, &TrainLab::trainingFinished);
+    lab.findChild<QPushButton *>("startTraining")->click();
+    QVERIFY(shown.wait(10000));
+    QTest::qWait(100);
+    QVERIFY(lab.isTraining());
+    QCOMPARE(lab.frameCount(), 1); // snapshot 1 is due after 30 s
+    QElapsedTimer t;
+    t.start();
+    lab.stopTraining();
+    QVERIFY(done.wait(test::timeLimitMs(1000)));
+    QVERIFY2(t.elapsed() < test::timeLimitMs(1000), qPrintable(QString::number(t.elapsed())));
+    QCOMPARE(done.first().at(1).toString(), QString("stopped"));
+}
+
+void TstTrainLab::neighboursOfTheSelectionAreDrawn()
+{
+    TrainLab lab;
+    QVERIFY(showAndTrain(lab, m_corpus));
+    auto *view = lab.view();
+    QVERIFY(view);
+    const auto &f = lab.frame(10);
+    // The frame's projection places every shown word where its coordinates are.
+    QVERIFY(f.projection.valid());
+    for (qsizetype i = 0; i < f.labels.size(); ++i) {
+        const Eigen::RowVector2f p = f.projection.apply(f.rows.row(Eigen::Index(i)).data());
+        QVERIFY2(std::abs(p[0] - f.coords[2 * std::size_t(i)]) < 1e-3f &&
+                     std::abs(p[1] - f.coords[2 * std::size_t(i) + 1]) < 1e-3f,
+                 qPrintable(f.labels[i]));
+    }
+    QCOMPARE(view->pointCount(), 36);
+    QVERIFY(lab.selectWord("king"));
+    // Every listed neighbour is a point of the view, marked as a neighbour; those not among the
+    // 36 shown words were added where the frame's projection puts them.
+    QStringList listed;
+    for (int r = 0; r < lab.neighborModel()->rowCount(); ++r)
+        listed << lab.neighborModel()->index(r, gui::NeighborModel::Word).data().toString();
+    QCOMPARE(listed.size(), 10);
+    QCOMPARE(view->pointCount(), 36 + 11);
+    QCOMPARE(view->selected(), lab.viewPoint("king"));
+    std::set<int> expected;
+    int added = 0;
+    for (const QString &w : listed) {
+        const int p = lab.viewPoint(w);
+        QVERIFY2(p >= 0, qPrintable(w));
+        expected.insert(p);
+        if (p >= 36) {
+            ++added;
+            QCOMPARE(lab.viewWords()[p], w);
+            const auto id = f.vectors->find(w.toStdString());
+            QVERIFY(id);
+            const Eigen::RowVectorXf row = f.vectors->matrix().row(Eigen::Index(*id));
+            const Eigen::RowVector2f xy = f.projection.apply(row.data());
+            QTRY_VERIFY_WITH_TIMEOUT(!view->animating(), 5000);
+            QPointF want, drawn;
+            QVERIFY(view->camera().toScreen(QVector3D(xy[0], xy[1], 0), &want));
+            QVERIFY(view->screenPosition(p, &drawn));
+            QVERIFY((want - drawn).manhattanLength() < 1.0);
+        }
+    }
+    QVERIFY2(added > 0, "the test needs a neighbour outside the shown words");
+    const auto &nb = view->selectedNeighbors();
+    QCOMPARE(std::set<int>(nb.begin(), nb.end()), expected);
+    // Replayed, the added points follow the snapshot, and the count stays (the film animates).
+    lab.findChild<QSlider *>("snapshotSlider")->setValue(4);
+    QCOMPARE(view->pointCount(), 36 + 11);
+    QCOMPARE(view->selected(), lab.viewPoint("king"));
+    QCOMPARE(int(view->selectedNeighbors().size()), 10);
+    // Clicking an added point selects its word.
+    lab.findChild<QSlider *>("snapshotSlider")->setValue(10);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->animating(), 5000);
+    int target = -1;
+    for (int p : view->selectedNeighbors())
+        if (p >= 36)
+            target = p;
+    QPointF pos;
+    QVERIFY(view->screenPosition(target, &pos));
+    const int picked = view->pick(pos);
+    QVERIFY(picked >= 0);
+    const QString pickedWord = lab.viewWords()[picked];
+    QTest::mouseClick(view, Qt::LeftButton, {}, pos.toPoint());
+    QCOMPARE(lab.selectedWord(), pickedWord);
+    QCOMPARE(view->selected(), lab.viewPoint(pickedWord));
+}
+
+void TstTrainLab::wheelOverUnfocusedFieldsScrolls()
+{
+    TrainLab lab;
+    lab.resize(1366, 600); // the settings need the scroll bar
+    lab.show();
+    lab.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&lab));
+    auto *settings = lab.settings();
+    auto *scroll = qobject_cast<QScrollArea *>(settings->parentWidget()->parentWidget());
+    QVERIFY(scroll);
+    QVERIFY(scroll->verticalScrollBar()->maximum() > 0);
+    auto *word = lab.findChild<QLineEdit *>("labWord");
+    word->setFocus();
+    QTRY_VERIFY(word->hasFocus());
+    auto wheel = [](QWidget *w) {
+        const QPointF at(w->width() / 2.0, w->height() / 2.0);
+        QWheelEvent e(at, w->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(w, &e);
+        return e.isAccepted();
+    };
+    QList<QWidget *> fields;
+    for (auto *w : settings->findChildren<QAbstractSpinBox *>())
+        fields << w;
+    for (auto *w : settings->findChildren<QComboBox *>())
+        fields << w;
+    QVERIFY(fields.size() >= 10);
+    for (QWidget *w : fields) {
+        QCOMPARE(w->focusPolicy(), Qt::StrongFocus);
+        auto *spin = qobject_cast<QSpinBox *>(w);
+        auto *combo = qobject_cast<QComboBox *>(w);
+        const int before = spin ? spin->value() : combo->currentIndex();
+        // Not accepted: QApplication hands a real wheel event on to the scroll area.
+        QVERIFY2(!wheel(w), qPrintable(w->objectName()));
+        QCOMPARE(spin ? spin->value() : combo->currentIndex(), before);
+        QVERIFY(!w->hasFocus());
+    }
+    // With the focus the field takes the wheel as usual.
+    auto *seed = settings->findChild<QSpinBox *>("seed");
+    seed->setValue(5);
+    seed->setFocus();
+    QTRY_VERIFY(seed->hasFocus());
+    wheel(seed);
+    QCOMPARE(seed->value(), 4);
+}
+
+void TstTrainLab::corpusPlaceholderFits()
+{
+    TrainLab lab;
+    lab.resize(1366, 768);
+    lab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&lab));
+    auto *corpus = lab.findChild<QLineEdit *>("corpus");
+    QVERIFY(corpus->isVisible());
+    const int text = corpus->fontMetrics().horizontalAdvance(corpus->placeholderText());
+    // Frame, margins and the clear button's place.
+    QVERIFY2(text + 40 <= corpus->width(),
+             qPrintable(QStringLiteral("%1 px of text in %2 px").arg(text).arg(corpus->width())));
+}
+
+void TstTrainLab::blurbStatesWhatARunCounts_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const ShippedCorpus &c : shippedCorpora())
+        QTest::newRow(std::string(c.name).c_str()) << QString::fromStdString(std::string(c.name));
+}
+
+void TstTrainLab::blurbStatesWhatARunCounts()
+{
+    // The counts in the blurbs, ShippedCorpus, the READMEs and a real scan are the same.
+    QFETCH(QString, name);
+    const ShippedCorpus *c = findShippedCorpus(name.toStdString());
+    QVERIFY(c);
+    const QString path = gui::TrainSettings::shippedCorpusPath(name);
+    if (path.isEmpty()) {
+        QVERIFY2(name != "brown", "share/embex/brown.txt.gz should be in the build tree");
+        QSKIP("the teaching corpus is not built (packages bible-kjv, dict-gcide, wordnet-base "
+              "missing)");
+    }
+    const auto corpus = TrainingCorpus::open(path.toStdString(), {});
+    const auto &v = corpus->vocabulary();
+    qInfo("%s: %llu sentences, %llu words", qPrintable(path),
+          static_cast<unsigned long long>(v.sentences()),
+          static_cast<unsigned long long>(v.corpusWords()));
+    QCOMPARE(c->sentences, v.sentences());
+    QCOMPARE(c->tokens, v.corpusWords());
+    const QString sentences = QLocale().toString(qulonglong(v.sentences()));
+    const QString words = QLocale().toString(qulonglong(v.corpusWords()));
+    // The lab's blurb, for this choice.
+    gui::TrainSettings s;
+    auto *box = s.findChild<QComboBox *>("shippedCorpus");
+    box->setCurrentIndex(box->findData(name));
+    QCOMPARE(s.corpusPath(), path);
+    const QString blurb = s.findChild<QLabel *>("corpusHelp")->text();
+    QVERIFY2(blurb.contains(sentences + " sentences") && blurb.contains(words + " words"),
+             qPrintable(blurb));
+    // What a run reports (the lab's corpus line) says the same.
+    TrainLab lab;
+    lab.runner()->setTrainFunction(fakeTrainer({}));
+    box = lab.findChild<QComboBox *>("shippedCorpus");
+    box->setCurrentIndex(box->findData(name));
+    lab.findChild<QSpinBox *>("snapshots")->setValue(2);
+    QCOMPARE(runToEnd(lab, 120000).value(0).toBool(), true);
+    const QString info = lab.findChild<QLabel *>("corpusInfo")->text();
+    QVERIFY2(info.contains(sentences + " sentences, " + words + " words"), qPrintable(info));
+    // The READMEs (English digit grouping).
+    const QString en = QLocale(QLocale::English).toString(qulonglong(v.sentences()));
+    const QString enWords = QLocale(QLocale::English).toString(qulonglong(v.corpusWords()));
+    for (const char *readme : {"/README.md", "/resources/README.md"}) {
+        QFile f(QStringLiteral(EMBEX_SOURCE_DIR) + readme);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(f.readAll());
+        QVERIFY2(text.contains(en + " sentences") && text.contains(enWords + " words"),
+                 qPrintable(QStringLiteral("%1 should say %2 sentences, %3 words for %4")
+                                .arg(readme, en, enWords, name)));
+    }
 }
 
 void TstTrainLab::noOpenGLPathStillWorks()

@@ -195,7 +195,7 @@ void MainWindow::connectProjection()
     connect(m_projectionDock, &ProjectionDock::tsneParametersChanged, this, [this] {
         // Changing a parameter restarts a running t-SNE cleanly with the new value.
         if (m_tsne->isRunning())
-            startTsne();
+            project();
     });
     connect(m_projectionDock, &ProjectionDock::runRequested, this, &MainWindow::project);
     connect(m_projectionDock, &ProjectionDock::methodChanged, this, [this] {
@@ -484,10 +484,8 @@ void MainWindow::onLoaded()
     project();
 }
 
-void MainWindow::project()
+void MainWindow::stopProjection()
 {
-    if (!m_set)
-        return;
     if (m_projWatcher.isRunning())
         cancelAndWait(m_projWatcher);
     // The previous PCA, finished or not, is replaced: its result must not arrive after this
@@ -498,12 +496,15 @@ void MainWindow::project()
     }
     m_tsne->stop();
     m_projectionDock->clearStatus();
+}
+
+void MainWindow::project()
+{
+    if (!m_set)
+        return;
+    stopProjection();
     if (showShippedLayout())
         return;
-    if (m_projectionDock->isTsne()) {
-        startTsne();
-        return;
-    }
     ProjectionSettings s = m_projectionDock->settings();
     if (s.onlyHitsAndNeighbors) {
         s.subset.only = m_hits;
@@ -518,7 +519,22 @@ void MainWindow::project()
             return;
         }
     }
+    runProjection(std::move(s));
+}
+
+void MainWindow::runProjection(ProjectionSettings s)
+{
+    stopProjection();
     m_projectionSettings = s;
+    if (s.method == ProjectionSettings::Method::Tsne) {
+        // One core stays with the UI (and the software rasteriser) while t-SNE runs.
+        s.tsne.threads = std::max(1u, defaultThreads() - 1);
+        m_tsneIterating = false;
+        m_projectionDock->setTsneRunning(true);
+        m_projectionDock->setTsneStatus(0, s.tsne.maxIterations, std::nan(""));
+        m_tsne->start(m_set, s.subset, s.tsne);
+        return;
+    }
     m_projectionDock->setBusy(true);
     m_projectionPending = true;
     m_projWatcher.setFuture(startProjection(m_set, s));
@@ -553,21 +569,7 @@ void MainWindow::isolateMarked()
         statusBar()->showMessage(tr("t-SNE needs at least 2 words"), 5000);
         return;
     }
-    if (m_projWatcher.isRunning())
-        cancelAndWait(m_projWatcher);
-    m_tsne->stop();
-    m_projectionDock->clearStatus();
-    m_projectionSettings = s;
-    if (s.method == ProjectionSettings::Method::Tsne) {
-        s.tsne.threads = std::max(1u, defaultThreads() - 1);
-        m_tsneIterating = false;
-        m_projectionDock->setTsneRunning(true);
-        m_tsne->start(m_set, s.subset, s.tsne);
-        return;
-    }
-    m_projectionDock->setBusy(true);
-    m_projectionPending = true;
-    m_projWatcher.setFuture(startProjection(m_set, s));
+    runProjection(std::move(s));
 }
 
 void MainWindow::onProjected()
@@ -600,6 +602,7 @@ void MainWindow::newProjection(ProjectionResult result)
     m_projection = std::move(result);
     ++m_layoutGeneration;
     m_honesty.clear();
+    m_honestyCancelled = false; // a new layout is measured again
     m_pointOf.assign(m_set->size(), -1);
     for (std::size_t i = 0; i < m_projection.ids.size(); ++i)
         m_pointOf[m_projection.ids[i]] = int(i);
@@ -629,27 +632,6 @@ void MainWindow::updateLabelOrder()
             .push_back(i);
     order.insert(order.end(), stops.begin(), stops.end());
     m_view->setLabelOrder(std::move(order));
-}
-
-void MainWindow::startTsne()
-{
-    if (!m_set)
-        return;
-    ProjectionSettings s = m_projectionDock->settings();
-    if (s.onlyHitsAndNeighbors) {
-        s.subset.only = m_hits;
-        if (m_selected)
-            s.subset.only.push_back(*m_selected);
-        for (const auto &n : m_neighbors)
-            s.subset.only.push_back(n.id);
-    }
-    m_projectionSettings = s;
-    // One core stays with the UI (and the software rasteriser) while t-SNE runs.
-    s.tsne.threads = std::max(1u, defaultThreads() - 1);
-    m_tsneIterating = false;
-    m_projectionDock->setTsneRunning(true);
-    m_projectionDock->setTsneStatus(0, s.tsne.maxIterations, std::nan(""));
-    m_tsne->start(m_set, s.subset, s.tsne);
 }
 
 void MainWindow::onTsneFrame(const TsneFrame &frame)

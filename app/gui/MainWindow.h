@@ -119,7 +119,11 @@ private:
     void chooseFile();
     void onLoaded();
     void onProjected();
-    void startTsne();
+    /// Stops whatever projection runs (PCA job, t-SNE) and clears its status lines.
+    void stopProjection();
+    /// Lays out with `s` (PCA in a job, t-SNE in the runner); the line under the view and the
+    /// honesty measure follow `s`.
+    void runProjection(ProjectionSettings s);
     void onTsneFrame(const TsneFrame &frame);
     void onTsneFinished(bool ok, const QString &message);
     void newProjection(ProjectionResult result);

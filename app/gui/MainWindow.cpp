@@ -1,27 +1,19 @@
 #include "gui/MainWindow.h"
 
 #include "gui/AppearanceBar.h"
-#include "gui/ColorScheme.h"
-#include "gui/ContextLab.h"
 #include "gui/DataDock.h"
-#include "gui/EvalDialog.h"
 #include "gui/FutureResult.h"
 #include "gui/ProjectionDock.h"
-#include "gui/PromiseProgress.h"
 #include "gui/SearchDock.h"
 #include "gui/SelectionDock.h"
 #include "gui/ShippedLayout.h"
 #include "gui/TrainLab.h"
 #include "gui/TsneRunner.h"
-#include "project/Quality.h"
 #include "render/ScatterView.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QCoreApplication>
-#include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
@@ -32,14 +24,8 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolButton>
-#include <QtConcurrent>
 
 namespace embex::gui {
-
-namespace {
-constexpr int kMaxRecent = 10;
-constexpr std::size_t kHonestyK = 10;
-} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
@@ -225,263 +211,6 @@ void MainWindow::connectProjection()
             [this](int v) { m_projectionDock->setProgress(v, m_projWatcher.progressText()); });
     connect(&m_projWatcher, &QFutureWatcher<ProjectionResult>::finished, this,
             &MainWindow::onProjected);
-}
-
-QString MainWindow::defaultSetPath()
-{
-    // Build and install trees alike put it in share/embex beside bin/ (see app/CMakeLists.txt).
-    // The gzip-compressed float16 file is what ships; a plain .embex is accepted too.
-    const QString dir = QCoreApplication::applicationDirPath();
-    for (const QString &folder : {QStringLiteral("/../share/embex/"), QStringLiteral("/")})
-        for (const QString &name : {QStringLiteral("default-glove-50k.embex.gz"),
-                                    QStringLiteral("default-glove-50k.embex")}) {
-            const QString p = QDir::cleanPath(dir + folder + name);
-            if (QFileInfo(p).isFile())
-                return p;
-        }
-    return {};
-}
-
-void MainWindow::openDefault()
-{
-    const QString p = defaultSetPath();
-    if (p.isEmpty()) {
-        showError(tr("No default set"),
-                  tr("The default GloVe set is not installed next to the program."));
-        return;
-    }
-    openFile(p);
-}
-
-void MainWindow::chooseFile()
-{
-    QSettings s;
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open vectors"), s.value("lastDir").toString(),
-        tr("Vector files (*.txt *.vec *.bin *.ftz *.tsv *.npy *.embex *.gz);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    s.setValue("lastDir", QFileInfo(path).absolutePath());
-    openFile(path);
-}
-
-void MainWindow::openFile(const QString &path)
-{
-    if (m_loadWatcher.isRunning())
-        cancelAndWait(m_loadWatcher);
-    m_loadingPath = path;
-    m_loadingInMemory = false;
-    m_loadPending = true;
-    m_dataDock->setLoading(true, path);
-    statusBar()->showMessage(tr("Loading %1...").arg(QFileInfo(path).fileName()));
-    m_loadWatcher.setFuture(startLoad(path));
-}
-
-void MainWindow::adoptSet(EmbeddingSetPtr set, const QString &name)
-{
-    if (!set)
-        return;
-    if (m_loadWatcher.isRunning())
-        cancelAndWait(m_loadWatcher);
-    m_loadingPath = name;
-    m_loadingInMemory = true;
-    m_loadPending = true;
-    m_dataDock->setLoading(true, name);
-    statusBar()->showMessage(tr("Indexing %1...").arg(name));
-    // The same result a file load gives (see startLoad), built off the UI thread, so that
-    // onLoaded shows both alike.
-    m_loadWatcher.setFuture(QtConcurrent::run(
-        [](QPromise<LoadedSet> &promise, EmbeddingSetPtr s) {
-            LoadedSet out;
-            out.set = std::move(s);
-            out.index = std::make_shared<const ExactIndex>(out.set);
-            out.words.reserve(qsizetype(out.set->size()));
-            for (const auto &w : out.set->words())
-                out.words.append(QString::fromStdString(w));
-            if (promise.isCanceled())
-                return;
-            out.sortedWords = out.words;
-            std::sort(out.sortedWords.begin(), out.sortedWords.end(),
-                      [](const QString &a, const QString &b) {
-                          return a.compare(b, Qt::CaseInsensitive) < 0;
-                      });
-            promise.addResult(std::move(out));
-        },
-        std::move(set)));
-}
-
-void MainWindow::showTrainLab()
-{
-    if (!m_trainLab) {
-        m_trainLab = new TrainLab(this);
-        connect(m_trainLab, &TrainLab::openInExplorer, this,
-                [this](EmbeddingSetPtr set, const QString &name) {
-                    adoptSet(std::move(set), name);
-                    raise();
-                    activateWindow();
-                });
-    }
-    m_trainLab->show();
-    m_trainLab->raise();
-    m_trainLab->activateWindow();
-}
-
-ContextLab *MainWindow::showContextLab()
-{
-    if (!m_contextLab)
-        m_contextLab = new ContextLab(this);
-    if (m_set)
-        m_contextLab->setStaticSet(m_set, m_index, setName());
-    m_contextLab->show();
-    m_contextLab->raise();
-    m_contextLab->activateWindow();
-    return m_contextLab;
-}
-
-void MainWindow::showEvaluation()
-{
-    if (!m_set) {
-        showError(tr("Evaluate vectors"), tr("Open or train a set of vectors first."));
-        return;
-    }
-    // One dialog per set; it is deleted when closed (its destructor cancels a running job).
-    auto *dialog = new EvalDialog(m_set, setName(), this);
-    const QString reference = defaultSetPath();
-    dialog->setReference(reference, !m_inMemory && !reference.isEmpty() &&
-                                        QFileInfo(m_path).canonicalFilePath() ==
-                                            QFileInfo(reference).canonicalFilePath());
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setObjectName("evalDialog");
-    dialog->show();
-    dialog->startDefault();
-}
-
-void MainWindow::cancelLoad()
-{
-    m_loadWatcher.cancel();
-}
-
-void MainWindow::onLoaded()
-{
-    if (!m_loadPending || !m_loadWatcher.future().isFinished())
-        return; // a notification of a replaced job, or a repeat
-    m_loadPending = false;
-    m_dataDock->setLoading(false);
-    LoadedSet loaded;
-    try {
-        loaded = takeResult(m_loadWatcher.future());
-    } catch (const Cancelled &) {
-        statusBar()->showMessage(tr("Loading cancelled"), 5000);
-        emit loadFinished(false, tr("cancelled"));
-        return;
-    } catch (const std::exception &e) {
-        const QString msg = QString::fromUtf8(e.what());
-        statusBar()->showMessage(tr("Could not open the file"), 5000);
-        showError(tr("Could not open the file"), msg);
-        emit loadFinished(false, msg);
-        return;
-    }
-    // What the user was looking at, by word: it is carried over to the new set.
-    QString selectedText = m_subwordSelection;
-    if (m_set && m_selected)
-        selectedText = QString::fromStdString(m_set->word(*m_selected));
-    QStringList markedWords;
-    if (m_set)
-        for (WordId id : m_marked)
-            markedWords << QString::fromStdString(m_set->word(id));
-
-    // Nothing of the old set's layout, rows or measures survives: the view is emptied until
-    // the new layout arrives, and every status line is reset.
-    m_tsne->stop();
-    if (m_projWatcher.isRunning())
-        cancelAndWait(m_projWatcher);
-    m_projectionPending = false;
-    m_projectionDock->setBusy(false);
-    m_projectionDock->setTsneRunning(false);
-    m_projectionDock->clearStatus();
-    if (m_honestyWatcher.isRunning())
-        m_honestyWatcher.cancel();
-    ++m_layoutGeneration;
-    m_honesty.clear();
-    m_projection = ProjectionResult{};
-    m_pointOf.clear();
-    if (m_view) {
-        m_view->setLayout({}, false, false);
-        m_view->setLabels({});
-    }
-
-    m_set = loaded.set;
-    m_words = loaded.words;
-    m_path = m_loadingPath;
-    m_inMemory = m_loadingInMemory;
-    m_index = loaded.index;
-    m_lowerCased = std::none_of(m_words.begin(), m_words.end(),
-                                [](const QString &w) { return w != w.toLower(); });
-    m_hits.clear();
-    m_exactHits = 0;
-    m_selected.reset();
-    m_subwordSelection.clear();
-    m_neighbors.clear();
-    m_marked.clear();
-    m_searchDock->neighborModel()->clear();
-    m_searchDock->setSelectedWord({});
-    m_searchDock->setVocabulary(loaded.sortedWords);
-    const QString shownName = setName();
-
-    QString summary = tr("<b>%1</b><br>format: %2<br>words: %3<br>dimensions: %4")
-                          .arg(shownName.toHtmlEscaped(),
-                               m_inMemory ? tr("trained in Embex")
-                                          : QString::fromStdString(m_set->sourceFormat()))
-                          .arg(m_set->size())
-                          .arg(m_set->dim());
-    if (m_set->oov())
-        summary += tr("<br>unknown words get subword vectors");
-    for (const auto &w : m_set->warnings())
-        summary += "<br>warning: " + QString::fromStdString(w).toHtmlEscaped();
-    m_dataDock->setSummary(summary);
-    QStringList columns;
-    for (const auto &c : m_set->metadata())
-        columns << QString::fromStdString(c.name);
-    m_appearance->setMetadataColumns(columns);
-    setWindowTitle(tr("Embex — %1").arg(shownName));
-    if (!m_inMemory && m_path != defaultSetPath())
-        addRecent(m_path);
-    statusBar()->showMessage(tr("Loaded %1 words").arg(m_set->size()), 3000);
-    if (m_contextLab)
-        m_contextLab->setStaticSet(m_set, m_index, shownName);
-
-    // Carry the words over; those the new set lacks are dropped, and said so.
-    QStringList dropped;
-    std::vector<WordId> marked;
-    for (const QString &w : markedWords) {
-        if (auto id = m_set->find(w.toStdString()))
-            marked.push_back(*id);
-    }
-    m_marked = std::move(marked);
-    m_selectionDock->setWords({});
-    if (!markedWords.isEmpty()) {
-        QStringList kept;
-        for (WordId id : m_marked)
-            kept << QString::fromStdString(m_set->word(id));
-        m_selectionDock->setWords(kept);
-        if (kept.size() < markedWords.size())
-            dropped << tr("%n box-selected word(s)", nullptr,
-                          int(markedWords.size() - kept.size()));
-    }
-    runSearch(m_searchDock->query(), m_searchDock->regex());
-    if (!selectedText.isEmpty()) {
-        const std::string w = selectedText.toStdString();
-        if (m_set->find(w) || m_set->vectorFor(w))
-            selectWord(selectedText);
-        else
-            dropped.prepend(tr("'%1'").arg(selectedText));
-    }
-    if (!dropped.isEmpty())
-        statusBar()->showMessage(
-            tr("Not in %1: %2 (no longer selected)").arg(shownName, dropped.join(", ")), 8000);
-    updateStatus();
-    emit loadFinished(true, {});
-    project();
 }
 
 void MainWindow::stopProjection()
@@ -690,85 +419,6 @@ RowMatrix MainWindow::shownCoordinates() const
     return shown;
 }
 
-bool MainWindow::isMeasuringHonesty() const
-{
-    return m_honestyWatcher.isRunning();
-}
-
-void MainWindow::computeHonesty()
-{
-    if (!m_set || m_projection.ids.empty())
-        return;
-    if (m_honestyWatcher.isRunning()) {
-        if (m_honestyGeneration != m_layoutGeneration)
-            m_honestyWatcher.cancel(); // onHonestyMeasured starts the current one
-        return;
-    }
-    const std::size_t n = m_projection.ids.size(), d = m_set->dim();
-    RowMatrix original(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
-    for (std::size_t i = 0; i < n; ++i)
-        original.row(Eigen::Index(i)) = m_set->matrix().row(Eigen::Index(m_projection.ids[i]));
-    const bool cosine = !(m_projection.method == ProjectionSettings::Method::Tsne &&
-                          m_projectionSettings.tsne.distance == TsneDistance::Euclidean);
-    m_honestyGeneration = m_layoutGeneration;
-    m_honestyCancelled = false;
-    m_honestyProgress->setValue(0);
-    m_honestyProgress->show();
-    m_honestyCancel->show();
-    // Both cores: nothing else runs while the map is measured. Above kQualityExactMaxN words
-    // the original-space neighbours come from HNSW (approximate), as in embex-cli project.
-    auto job = [](QPromise<std::vector<float>> &promise, RowMatrix x, RowMatrix y, bool cos) {
-        PromiseProgress<std::vector<float>> progress(promise);
-        promise.addResult(knnPreservation(ConstRowMap(x.data(), x.rows(), x.cols()),
-                                          ConstRowMap(y.data(), y.rows(), y.cols()), kHonestyK, cos,
-                                          defaultThreads(), progress));
-    };
-    m_honestyWatcher.setFuture(
-        QtConcurrent::run(job, std::move(original), shownCoordinates(), cosine));
-}
-
-void MainWindow::cancelHonesty()
-{
-    if (!m_honestyWatcher.isRunning())
-        return;
-    m_honestyCancelled = true;
-    m_honestyWatcher.cancel();
-}
-
-void MainWindow::onHonestyMeasured()
-{
-    m_honestyProgress->hide();
-    m_honestyCancel->hide();
-    std::vector<float> kept;
-    try {
-        kept = takeResult(m_honestyWatcher.future());
-    } catch (const Cancelled &) {
-        if (m_honestyCancelled)
-            statusBar()->showMessage(tr("Measuring the map's honesty was cancelled"), 5000);
-        kept.clear();
-    } catch (const std::exception &e) {
-        statusBar()->showMessage(tr("Projection honesty: %1").arg(e.what()), 8000);
-        return;
-    }
-    if (m_honestyGeneration != m_layoutGeneration || kept.size() != m_projection.ids.size()) {
-        // Measured on a layout that is no longer shown: never show it. applyAppearance()
-        // measures the current one (unless the user cancelled, which it says).
-        applyAppearance();
-        return;
-    }
-    m_honesty = std::move(kept);
-    double mean = 0;
-    for (float v : m_honesty)
-        mean += double(v);
-    mean = m_honesty.empty() ? 0 : mean / double(m_honesty.size());
-    statusBar()->showMessage(
-        tr("On average %1% of each word's 10 nearest neighbours stay its neighbours on the map")
-            .arg(mean * 100, 0, 'f', 1),
-        8000);
-    applyAppearance();
-    emit honestyReady(mean);
-}
-
 void MainWindow::applyLayout(bool animate)
 {
     if (!m_view || m_projection.ids.empty())
@@ -780,56 +430,6 @@ void MainWindow::applyLayout(bool animate)
         for (std::size_t i = 0; i < n; ++i)
             xyz[3 * i + std::size_t(a)] = shown(Eigen::Index(i), a);
     m_view->setLayout(std::move(xyz), shown.cols() == 3, animate);
-}
-
-void MainWindow::applyAppearance()
-{
-    if (!m_view)
-        return;
-    m_view->setPointSize(m_appearance->pointSize());
-    m_view->setLabelFontSize(m_appearance->labelFontSize());
-    m_view->setLabelsVisible(m_appearance->labelsVisible());
-    if (!m_set || m_projection.ids.empty()) {
-        m_view->setLegend({});
-        return;
-    }
-    const QString mode = m_appearance->colorMode();
-    const std::size_t n = m_projection.ids.size();
-    Coloring c;
-    if (mode == "knn") {
-        if (m_honesty.size() == n) {
-            double mean = 0;
-            for (float v : m_honesty)
-                mean += double(v);
-            mean /= double(n);
-            c = colorByPreservation(m_honesty,
-                                    n > kQualityExactMaxN
-                                        ? tr("on average %1% kept; original-space neighbours "
-                                             "approximate (HNSW) above %L2 words")
-                                              .arg(mean * 100, 0, 'f', 1)
-                                              .arg(kQualityExactMaxN)
-                                        : tr("on average %1% kept").arg(mean * 100, 0, 'f', 1));
-        } else if (m_tsne->isRunning()) {
-            c = colorPending(n, tr("Neighbours kept: measured when t-SNE finishes (grey "
-                                   "until then)"));
-        } else if (m_honestyCancelled && !m_honestyWatcher.isRunning()) {
-            c = colorPending(n, tr("Neighbours kept: not measured (cancelled). Choose the "
-                                   "colouring again to measure."));
-        } else {
-            computeHonesty();
-            c = colorPending(n, tr("Neighbours kept: measuring... (grey until measured)"));
-        }
-    } else if (mode.startsWith("meta:")) {
-        c = colorByMetadata(*m_set, m_projection.ids, mode.mid(5));
-    } else if (mode == "uniform") {
-        c = colorUniform(n);
-    } else {
-        c = colorByFrequency(m_projection.ids, m_set->size());
-    }
-    if (mode != "knn")
-        m_honestyCancelled = false;
-    m_view->setColors(std::move(c.colors));
-    m_view->setLegend(c.legend);
 }
 
 int MainWindow::pointOf(WordId id) const
@@ -910,19 +510,6 @@ void MainWindow::showError(const QString &title, const QString &message)
 {
     if (!qApp->property("embexNoDialogs").toBool())
         QMessageBox::warning(this, title, message);
-}
-
-void MainWindow::addRecent(const QString &path)
-{
-    QSettings s;
-    QStringList files = s.value("recentFiles").toStringList();
-    const QString abs = QFileInfo(path).absoluteFilePath();
-    files.removeAll(abs);
-    files.prepend(abs);
-    while (files.size() > kMaxRecent)
-        files.removeLast();
-    s.setValue("recentFiles", files);
-    m_dataDock->setRecentFiles(files);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -1,5 +1,6 @@
 #pragma once
-// Greedy label placement with collision rejection on a screen grid (DESIGN.md, "Labels").
+// Greedy label placement with collision rejection on a screen grid (docs/ARCHITECTURE.md,
+// "The scatter view", Labels).
 #include <QRectF>
 #include <QSizeF>
 #include <vector>

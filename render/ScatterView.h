@@ -1,6 +1,6 @@
 #pragma once
-// The OpenGL scatter view (DESIGN.md "render/"): points, labels, highlights, neighbour lines,
-// 2-D/3-D cameras, level of detail for large sets, picking, export.
+// The OpenGL scatter view (docs/ARCHITECTURE.md, "The scatter view"): points, labels,
+// highlights, neighbour lines, 2-D/3-D cameras, level of detail for large sets, picking, export.
 #include "render/Camera.h"
 #include "render/PointRenderer.h"
 

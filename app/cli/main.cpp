@@ -1,4 +1,4 @@
-// embex-cli: the headless side of Embex (DESIGN.md, "embex-cli").
+// embex-cli: the headless side of Embex (docs/ARCHITECTURE.md, "The command-line tool").
 #include "cli/Args.h"
 #include "cli/Commands.h"
 #include "util/Progress.h"

@@ -2,8 +2,9 @@
 // The context lab's worker service: it keeps the loaded BERT-family model and its Encoder and
 // runs the lab's jobs (loading a model folder, studying sentences) on one worker thread of its
 // own, one job after another, so the Encoder (not thread-safe) is only ever used by one job and
-// the GUI thread never waits for it. Jobs are QFutures (CONVENTIONS.md #3): progress 0–1000
-// with the stage as text, cancel through QFuture::cancel(), errors as exceptions.
+// the GUI thread never waits for it (docs/ARCHITECTURE.md, "Threading"). Jobs are QFutures:
+// progress 0–1000 with the stage as text, cancel through QFuture::cancel(), errors as
+// exceptions.
 #include "contextual/ContextStudy.h"
 
 #include <QFuture>

@@ -1,6 +1,7 @@
 #pragma once
-// Background jobs of the explorer (QtConcurrent + QPromise, CONVENTIONS.md #3): loading a set
-// and projecting it. Both report progress 0–1000, can be cancelled, and carry exceptions.
+// Background jobs of the explorer (QtConcurrent + QPromise; docs/ARCHITECTURE.md, "Threading"):
+// loading a set and projecting it. Both report progress 0–1000, can be cancelled, and carry
+// exceptions.
 #include "gui/ProjectionDock.h"
 #include "io/Formats.h"
 #include "project/Pca.h"

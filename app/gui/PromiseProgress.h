@@ -1,5 +1,5 @@
 #pragma once
-// Adapts core's Qt-free Progress to a QPromise (CONVENTIONS.md #2, #3).
+// Adapts core's Qt-free Progress to a QPromise (docs/ARCHITECTURE.md, "Threading").
 #include "util/Progress.h"
 
 #include <QPromise>

@@ -1,7 +1,7 @@
 #pragma once
-// Runs a trainer (embex::train) on a worker thread for the training lab (a long-lived service,
-// CONVENTIONS.md #3) and streams what the lab shows as value types through queued signals:
-// statistics, and per snapshot the projected, aligned frame of the shown words.
+// Runs a trainer (embex::train) on a worker thread for the training lab (a long-lived service:
+// docs/ARCHITECTURE.md, "Threading") and streams what the lab shows as value types through
+// queued signals: statistics, and per snapshot the projected, aligned frame of the shown words.
 #include "train/Trainer.h"
 #include "vectors/EmbeddingSet.h"
 

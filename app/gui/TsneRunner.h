@@ -1,6 +1,6 @@
 #pragma once
 // Runs t-SNE on a worker thread and streams layouts to the UI (a long-lived service:
-// CONVENTIONS.md #3), with pause, resume and stop.
+// docs/ARCHITECTURE.md, "Threading"), with pause, resume and stop.
 #include "gui/Subset.h"
 #include "project/TsneOptions.h"
 #include "vectors/EmbeddingSet.h"

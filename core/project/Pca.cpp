@@ -107,7 +107,8 @@ void forEachBlock(const RowSource &src, const VectorXd &shift, unsigned threads,
 }
 
 /// Standard normal samples: mt19937_64 + Box–Muller, identical across standard libraries
-/// (std::normal_distribution is not; CONVENTIONS.md #6).
+/// (std::normal_distribution is not; seeds come from the options: docs/ARCHITECTURE.md,
+/// "Algorithms: options, seeds and resumable state").
 class NormalSampler
 {
 public:

@@ -30,7 +30,7 @@ constexpr double kMinGain = 0.01;
 constexpr std::size_t kMeanChunk = 4096;
 
 /// Standard normal samples: mt19937_64 + Box–Muller, identical across standard libraries
-/// (CONVENTIONS.md #6).
+/// (docs/ARCHITECTURE.md, "Algorithms: options, seeds and resumable state").
 class NormalSampler
 {
 public:

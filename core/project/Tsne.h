@@ -1,7 +1,8 @@
 #pragma once
 // t-SNE (van der Maaten & Hinton 2008) with sparse kNN affinities, FFT-accelerated
 // interpolation for 2-D layouts (Linderman et al. 2019, "FIt-SNE") and Barnes-Hut for 3-D
-// (van der Maaten 2014). Options + resumable status, after LTLA's qdtsne (CONVENTIONS.md #1).
+// (van der Maaten 2014). Options + resumable status, after LTLA's qdtsne (docs/ARCHITECTURE.md,
+// "Algorithms: options, seeds and resumable state").
 #include "project/TsneAffinities.h"
 #include "project/TsneOptions.h"
 #include "project/TsneRepulsion.h"

@@ -1,5 +1,6 @@
 #pragma once
-// Options of t-SNE (CONVENTIONS.md #1, after LTLA's qdtsne Options.hpp).
+// Options of t-SNE, after LTLA's qdtsne Options.hpp (docs/ARCHITECTURE.md, "Algorithms:
+// options, seeds and resumable state").
 #include "util/Parallel.h"
 
 #include <cstddef>

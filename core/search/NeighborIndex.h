@@ -1,5 +1,6 @@
 #pragma once
-// Builder → Index → Searcher (CONVENTIONS.md #4): cosine = normalise once, then inner product.
+// Built once, searched many times (docs/ARCHITECTURE.md, "core/search"): cosine = normalise
+// once, then inner product.
 #include "vectors/EmbeddingSet.h"
 
 #include <cstddef>

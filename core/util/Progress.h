@@ -1,5 +1,6 @@
 #pragma once
-// Qt-free progress and cancellation for long work in core (CONVENTIONS.md #2).
+// Qt-free progress and cancellation for long work in core; the app adapts it
+// (docs/ARCHITECTURE.md, "Threading").
 #include <atomic>
 #include <stdexcept>
 #include <string>

@@ -4,6 +4,7 @@
 // cancelled, exports draw what the screen shows, no status line outlives its set, each method
 // keeps its own subset, the first view is the shipped map, controls are in view at 1366×768,
 // search puts the exact word first, labels keep off the selection and the legend.
+#include "../core/TestSanitizers.h"
 #include "GuiTestSupport.h"
 #include "gui/MainWindow.h"
 #include "gui/SelectionDock.h"
@@ -385,10 +386,10 @@ void TstExplorer::densityHasTheLegendsColours()
 
 void TstExplorer::honestyIsGreyUntilMeasuredAndCancellable()
 {
-    // 30,000 words: the measurement takes seconds (HNSW above 20,000 words), with progress.
+    // 25,000 words: the measurement takes seconds (HNSW above 20,000 words), with progress.
     MainWindow w;
     w.show();
-    auto set = defaultWords(30000);
+    auto set = defaultWords(25000);
     QVERIFY(adopt(w, set, "words"));
     auto *color = w.findChild<QComboBox *>("colorBy");
     QSignalSpy ready(&w, &MainWindow::honestyReady);
@@ -406,7 +407,7 @@ void TstExplorer::honestyIsGreyUntilMeasuredAndCancellable()
     // Cancel stops it within seconds; the points stay grey, the legend says so.
     QTest::qWait(300);
     w.findChild<QToolButton *>("honestyCancel")->click();
-    QTRY_VERIFY_WITH_TIMEOUT(!w.isMeasuringHonesty(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isMeasuringHonesty(), test::timeLimitMs(10000));
     QTest::qWait(200);
     QCOMPARE(ready.size(), 0);
     QVERIFY(w.honesty().empty());
@@ -417,7 +418,7 @@ void TstExplorer::honestyIsGreyUntilMeasuredAndCancellable()
     QSignalSpy progress(w.findChild<QProgressBar *>("honestyProgress"),
                         &QProgressBar::valueChanged);
     color->setCurrentIndex(color->findData("knn"));
-    QVERIFY(ready.wait(120000));
+    QVERIFY(ready.wait(test::timeLimitMs(120000)));
     QVERIFY(progress.size() > 0);
     QCOMPARE(w.honesty().size(), w.projection().ids.size());
     double mean = 0;

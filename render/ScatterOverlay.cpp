@@ -8,12 +8,14 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 
+#include <algorithm>
 #include <cmath>
 
 namespace embex::render {
 
 namespace {
 constexpr int kMaxLabelCandidates = 1500;
+constexpr double kNoteGap = 4.0; // pixels between the legend's notes
 
 /// The label font at a scale; important labels are bold.
 QFont labelFont(const QFont &base, int pt, double scale, bool important)
@@ -127,7 +129,23 @@ std::vector<PlacedLabel> ScatterView::placeLabels(QSize viewport, double scale,
         const QString &text = m_labels[i];
         const QFontMetricsF &m = important ? fmBold : fm;
         const QSizeF size(m.horizontalAdvance(text) + 4 * scale, m.height());
-        const QRectF box = placer.placeNear(s, size, radius * markerFactor / 2 + 1.5 * scale);
+        const double gap = radius * markerFactor / 2 + 1.5 * scale;
+        QRectF box = placer.placeNear(s, size, gap);
+        if (box.isEmpty() && i == m_selected) {
+            // The selection is always named: a little further out, else above its marker
+            // (below near the top edge or the legend), over whatever is there.
+            box = placer.placeNear(s, size, gap + size.height());
+            if (box.isEmpty()) {
+                QRectF above(QPointF(s.x() - size.width() / 2, s.y() - gap - 2 - size.height()),
+                             size);
+                if (above.top() < 0 || above.intersects(legend))
+                    above.moveTop(s.y() + gap + 2);
+                above.moveLeft(
+                    std::clamp(above.left(), 0.0, std::max(0.0, viewport.width() - above.width())));
+                placer.block(above);
+                box = above;
+            }
+        }
         if (!box.isEmpty())
             out.push_back({box, i, important});
     };
@@ -199,9 +217,24 @@ void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *
         densityNote = tr("shaded: %L1 more words, too dense to draw, in their most frequent "
                          "word's colour")
                           .arg(m_densityCount);
+    // What the markers mean, when there are any.
+    QStringList marks;
+    if (m_selected >= 0)
+        marks << tr("large red: the selected word");
+    if (!m_neighbors.empty())
+        marks << tr("orange: its nearest neighbours");
+    if (std::any_of(m_highlights.begin(), m_highlights.end(),
+                    [this](int i) { return i != m_selected; }))
+        marks << tr("red-orange: the word searched");
+    if (!m_softHighlights.empty())
+        marks << tr("orange ring: other search matches");
+    if (!m_marked.empty())
+        marks << tr("black ring: box-selected");
+    const QString marksNote = marks.join(QStringLiteral("; "));
     const bool gradient = m_legend.kind == Legend::Kind::Gradient && !m_legend.stops.isEmpty();
     const bool categorical = m_legend.kind == Legend::Kind::Categorical;
-    if (!gradient && !categorical && densityNote.isEmpty() && m_legend.note.isEmpty())
+    if (!gradient && !categorical && densityNote.isEmpty() && m_legend.note.isEmpty() &&
+        marksNote.isEmpty())
         return;
     QFont font = p.font();
     font.setPointSizeF(9 * scale);
@@ -220,13 +253,17 @@ void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *
         w = std::max(
             {w, 140 * scale, fm.horizontalAdvance(m_legend.lowText + "   " + m_legend.highText)});
     // Notes wrap at the legend's width (at least 180 px).
-    w = std::max(w, (densityNote.isEmpty() && m_legend.note.isEmpty()) ? 0.0 : 180 * scale);
+    const bool notesShown =
+        !densityNote.isEmpty() || !m_legend.note.isEmpty() || !marksNote.isEmpty();
+    w = std::max(w, notesShown ? 180 * scale : 0.0);
     auto noteHeight = [&](const QString &t) {
         return t.isEmpty() ? 0.0
                            : fms.boundingRect(QRectF(0, 0, w, 1e6), Qt::TextWordWrap, t).height() +
                                  2 * scale;
     };
-    const double notes = noteHeight(m_legend.note) + noteHeight(densityNote);
+    double notes = 0;
+    for (const QString &t : {m_legend.note, densityNote, marksNote})
+        notes += t.isEmpty() ? 0.0 : noteHeight(t) + kNoteGap * scale;
     const double height = lh * ((titled ? 1 : 0) + rows) + notes + 2 * pad;
     const QRectF box(viewport.width() - w - 3 * pad, pad, w + 2 * pad, height);
     *area = box;
@@ -263,20 +300,32 @@ void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *
         m_legendRamp = ramp;
         y += lh;
         p.setPen(QColor(30, 30, 30));
-        p.drawText(QRectF(box.left() + pad, y - lh / 2, w, lh), Qt::AlignLeft | Qt::AlignVCenter,
-                   m_legend.lowText);
-        p.drawText(QRectF(box.left() + pad, y - lh / 2, w, lh), Qt::AlignRight | Qt::AlignVCenter,
-                   m_legend.highText);
+        const QRectF row(box.left() + pad, y - lh / 2, w, lh);
+        p.drawText(row, Qt::AlignLeft | Qt::AlignVCenter, m_legend.lowText);
+        p.drawText(row, Qt::AlignRight | Qt::AlignVCenter, m_legend.highText);
+        // Ticks between the ends, each centred under its place on the ramp and left out where
+        // it would touch a neighbour.
+        double taken = row.left() + fm.horizontalAdvance(m_legend.lowText) + 4 * scale;
+        const double limit = row.right() - fm.horizontalAdvance(m_legend.highText) - 4 * scale;
+        for (const auto &[t, text] : m_legend.ticks) {
+            const double tw = fm.horizontalAdvance(text);
+            const double x = ramp.left() + t * ramp.width();
+            if (x - tw / 2 < taken || x + tw / 2 > limit)
+                continue;
+            p.drawLine(QPointF(x, ramp.bottom()), QPointF(x, ramp.bottom() + 2 * scale));
+            p.drawText(QRectF(x - tw / 2, row.top(), tw, lh), Qt::AlignCenter, text);
+            taken = x + tw / 2 + 4 * scale;
+        }
         y += lh / 2;
     }
     p.setFont(small);
     p.setPen(QColor(70, 70, 70));
-    for (const QString &t : {m_legend.note, densityNote}) {
+    for (const QString &t : {m_legend.note, densityNote, marksNote}) {
         if (t.isEmpty())
             continue;
         const double nh = noteHeight(t);
         p.drawText(QRectF(box.left() + pad, y, w, nh), Qt::AlignLeft | Qt::TextWordWrap, t);
-        y += nh;
+        y += nh + kNoteGap * scale;
     }
 }
 
@@ -341,6 +390,8 @@ bool ScatterView::exportSvg(const QString &path, QString *error)
     gen.setSize(size());
     gen.setViewBox(QRect(QPoint(0, 0), size()));
     gen.setTitle(QStringLiteral("Embex view"));
+    // The screen's resolution: a label of 20 pt is as large in the SVG as on screen.
+    gen.setResolution(logicalDpiX());
     {
         QPainter p(&gen);
         p.setRenderHint(QPainter::Antialiasing);
@@ -371,19 +422,27 @@ bool ScatterView::exportSvg(const QString &path, QString *error)
             p.setBrush(QColor::fromRgba(m_colors[i]));
             p.drawEllipse(a, r, r);
         }
+        // As renderScene draws them: rings in the point's own colour first, then the
+        // selection, its neighbours and the exact hits.
         auto ring = [&](const std::vector<int> &pts, QColor fill, double f, QColor outline) {
-            p.setPen(outline.alpha() > 0 ? QPen(outline, 1) : QPen(Qt::NoPen));
-            p.setBrush(fill);
-            for (int i : pts)
-                if (at(i, &a))
-                    p.drawEllipse(a, r * f, r * f);
+            p.setPen(QPen(outline, 1.5));
+            for (int i : pts) {
+                if (!at(i, &a))
+                    continue;
+                p.setBrush(fill.alpha() > 0 ? fill : QColor::fromRgba(m_colors[std::size_t(i)]));
+                p.drawEllipse(a, r * f, r * f);
+            }
         };
-        ring(m_softHighlights, QColor(240, 150, 120), 1.3, QColor(0, 0, 0, 0));
-        ring(m_marked, QColor(140, 60, 190), 1.6, QColor(40, 40, 40));
-        ring(m_neighbors, QColor(250, 160, 30), 1.8, QColor(40, 40, 40));
-        ring(m_highlights, QColor(230, 80, 40), 2.0, QColor(40, 40, 40));
+        ring(m_softHighlights, QColor(0, 0, 0, 0), 1.5, QColor(235, 110, 30));
+        ring(m_marked, QColor(0, 0, 0, 0), 1.8, QColor(20, 20, 20));
         if (m_selected >= 0)
-            ring({m_selected}, QColor(220, 20, 60), 3.0, QColor(40, 40, 40));
+            ring({m_selected}, QColor(220, 20, 60), 3.0, QColor(20, 20, 20));
+        ring(m_neighbors, QColor(250, 160, 30), 1.8, QColor(60, 60, 60));
+        std::vector<int> hits;
+        for (int i : m_highlights)
+            if (i != m_selected)
+                hits.push_back(i);
+        ring(hits, QColor(230, 80, 40), 2.0, QColor(40, 40, 40));
         drawOverlay(p, size(), 1.0);
     }
     if (!file.commit()) {

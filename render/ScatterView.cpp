@@ -31,9 +31,9 @@ constexpr double kAnimationMs = 450.0;
 constexpr std::uint32_t kDefaultColor = 0xff4a78b5u;
 const QColor kHitColor(230, 80, 40);
 const QColor kNeighborColor(250, 160, 30);
-const QColor kMarkedColor(140, 60, 190);
+const QColor kMarkedColor(20, 20, 20);
 const QColor kSelectedColor(220, 20, 60);
-const QColor kSoftHitColor(240, 150, 120);
+const QColor kSoftHitColor(235, 110, 30);
 
 double ease(double t)
 {
@@ -239,6 +239,10 @@ void ScatterView::setPointBudget(int n)
 void ScatterView::fitView(bool animate)
 {
     m_cameraTouched = false;
+    // A fit replaces any camera move under way (a move towards an older layout's fit would
+    // otherwise land the camera there).
+    m_cameraAnimating = false;
+    QToolTip::hideText();
     const std::size_t n = m_target.size() / 3;
     if (n == 0)
         return;
@@ -474,16 +478,22 @@ void ScatterView::renderScene(QSize viewport, double dpr, QPaintDevice *device)
         auto toIdx = [](const std::vector<int> &v) {
             return std::vector<std::uint32_t>(v.begin(), v.end());
         };
-        m_renderer.drawHighlights(mvp, toIdx(m_softHighlights), px * 1.3f, kSoftHitColor,
-                                  QColor(0, 0, 0, 0));
-        m_renderer.drawHighlights(mvp, toIdx(m_marked), px * 1.6f, kMarkedColor, Qt::white);
-        m_renderer.drawHighlights(mvp, toIdx(m_neighbors), px * 1.8f, kNeighborColor,
-                                  QColor(60, 60, 60));
-        m_renderer.drawHighlights(mvp, toIdx(m_highlights), px * 2.0f, kHitColor,
-                                  QColor(40, 40, 40));
+        // Rings keep the point's own colour (the colour map stays true): other search matches
+        // and box-selected words. Then the selection, and on top of it its neighbours (which
+        // often sit right beside it) and the exact search hits.
+        const QColor own(0, 0, 0, 0);
+        m_renderer.drawHighlights(mvp, toIdx(m_softHighlights), px * 1.5f, own, kSoftHitColor);
+        m_renderer.drawHighlights(mvp, toIdx(m_marked), px * 1.8f, own, kMarkedColor);
         if (m_selected >= 0)
             m_renderer.drawHighlights(mvp, {std::uint32_t(m_selected)}, px * 3.0f, kSelectedColor,
                                       QColor(20, 20, 20));
+        m_renderer.drawHighlights(mvp, toIdx(m_neighbors), px * 1.8f, kNeighborColor,
+                                  QColor(60, 60, 60));
+        std::vector<std::uint32_t> hits;
+        for (int i : m_highlights)
+            if (i != m_selected)
+                hits.push_back(std::uint32_t(i));
+        m_renderer.drawHighlights(mvp, hits, px * 2.0f, kHitColor, QColor(40, 40, 40));
     }
     QPainter painter(device);
     painter.setRenderHint(QPainter::Antialiasing);
@@ -630,6 +640,7 @@ void ScatterView::mouseReleaseEvent(QMouseEvent *e)
 
 void ScatterView::wheelEvent(QWheelEvent *e)
 {
+    QToolTip::hideText();
     m_cameraAnimating = false;
     m_cameraTouched = true;
     m_camera.setViewport(size());

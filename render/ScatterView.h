@@ -25,6 +25,9 @@ struct Legend
     QList<QPair<QString, QColor>> entries; ///< categorical: label + colour
     QList<QColor> stops;                   ///< gradient: the colour map, low end first
     QString lowText, highText;
+    /// Gradient: labelled positions along the ramp (0 = low end, 1 = high end), e.g. the
+    /// ranks 10, 100, 1,000 of a logarithmic scale.
+    QList<QPair<double, QString>> ticks;
     QString note; ///< an optional last line in small type (e.g. "measuring...")
 };
 

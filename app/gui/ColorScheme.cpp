@@ -1,6 +1,7 @@
 #include "gui/ColorScheme.h"
 
 #include <QHash>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -47,10 +48,13 @@ Coloring colorByFrequency(const std::vector<WordId> &ids, std::size_t vocabulary
     for (std::size_t i = 0; i < ids.size(); ++i)
         c.colors[i] = rampColor(std::log1p(double(ids[i])) / top).rgba();
     c.legend.kind = render::Legend::Kind::Gradient;
-    c.legend.title = QObject::tr("Frequency rank");
+    c.legend.title = QObject::tr("Frequency rank (log scale)");
     c.legend.stops = rampStops();
     c.legend.lowText = QStringLiteral("1");
-    c.legend.highText = QString::number(vocabularySize);
+    c.legend.highText = QLocale().toString(qulonglong(vocabularySize));
+    // Rank r (id r − 1) sits at log1p(r − 1) / log1p(N), as the points are coloured.
+    for (std::size_t r = 10; r < vocabularySize; r *= 10)
+        c.legend.ticks.append({std::log1p(double(r - 1)) / top, QLocale().toString(qulonglong(r))});
     return c;
 }
 

@@ -23,6 +23,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
 
 namespace embex::gui {
@@ -78,6 +79,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     QSettings settings;
     m_projectionDock->restore(settings);
+    // Connected after restore(): the restored values are not a change of the user's.
+    m_subsetTimer = new QTimer(this);
+    m_subsetTimer->setSingleShot(true);
+    m_subsetTimer->setInterval(700);
+    connect(m_subsetTimer, &QTimer::timeout, this, &MainWindow::project);
+    connect(m_projectionDock, &ProjectionDock::subsetChanged, m_subsetTimer,
+            qOverload<>(&QTimer::start));
     m_appearance->restore(settings);
     m_searchDock->setK(settings.value("search/k", 10).toInt());
     m_dataDock->setRecentFiles(settings.value("recentFiles").toStringList());
@@ -136,6 +144,10 @@ void MainWindow::createDockWindows()
     connect(m_selectionDock, &SelectionDock::isolateRequested, this, &MainWindow::isolateMarked);
     connect(m_selectionDock, &SelectionDock::clearRequested, this, [this] { markWords({}); });
     connect(m_selectionDock, &SelectionDock::wordChosen, this, &MainWindow::selectWord);
+    connect(m_selectionDock, &SelectionDock::copied, this, [this](int n) {
+        statusBar()->showMessage(tr("Copied %Ln word(s) to the clipboard, one a line", nullptr, n),
+                                 5000);
+    });
 }
 
 void MainWindow::createStatusBar()
@@ -229,6 +241,7 @@ void MainWindow::stopProjection()
 
 void MainWindow::project()
 {
+    m_subsetTimer->stop();
     if (!m_set)
         return;
     stopProjection();
@@ -384,15 +397,21 @@ void MainWindow::onTsneFrame(const TsneFrame &frame)
         if (m_view && !m_view->cameraTouched())
             m_view->fitView(false); // follow the layout as it grows, until the user takes over
     }
-    if (frame.iteration > 0)
+    // Every frame after the first comes from the optimiser: from then on the frames, not the
+    // preparation's stages, drive the progress bar.
+    if (frame.ids.empty())
         m_tsneIterating = true;
+    m_tsneShownIteration = frame.iteration;
+    m_tsneTotal = frame.total;
     m_projectionDock->setTsneStatus(frame.iteration, frame.total, frame.kl);
+    updateStatus();
     emit tsneFrameShown(frame.iteration);
 }
 
 void MainWindow::onTsneFinished(bool ok, const QString &message)
 {
     m_projectionDock->setTsneRunning(false);
+    updateStatus(); // "running" becomes "stopped at iteration N" (or nothing when finished)
     if (ok) {
         statusBar()->showMessage(tr("t-SNE finished"), 5000);
         applyAppearance(); // projection honesty is measured now, on the final layout
@@ -450,26 +469,40 @@ QString MainWindow::shownWordsText() const
     const std::size_t shown = m_projection.ids.size(), total = m_set->size();
     const SubsetOptions &sub = m_projectionSettings.subset;
     const bool tsne = m_projection.method == ProjectionSettings::Method::Tsne;
-    QStringList why;
-    if (!sub.only.empty())
-        why << tr("only the chosen words");
-    if (sub.topN > 0 && sub.topN < total)
-        why << tr("the %L1 most frequent (%2's Top N)").arg(sub.topN).arg(tsne ? "t-SNE" : "PCA");
+    // Which words: the filters, then whether Top N cut them (selectSubset keeps the first N
+    // words, in frequency order, that pass the filters).
+    QStringList filters;
     if (!sub.include.isEmpty())
-        why << tr("matching \"%1\"").arg(sub.include);
+        filters << tr("matching \"%1\"").arg(sub.include);
     if (!sub.exclude.isEmpty())
-        why << tr("not matching \"%1\"").arg(sub.exclude);
+        filters << tr("not matching \"%1\"").arg(sub.exclude);
     if (sub.hideStopWords)
-        why << tr("stop words hidden");
+        filters << tr("stop words left out");
+    QString words = sub.only.empty() ? tr("words") : tr("chosen words");
+    if (!filters.isEmpty())
+        words += ' ' + filters.join(", ");
+    QString why;
+    if (sub.topN > 0 && shown >= sub.topN)
+        why = tr("the %L1 most frequent %2 (%3's Top N)")
+                  .arg(sub.topN)
+                  .arg(words)
+                  .arg(tsne ? "t-SNE" : "PCA");
+    else
+        why = tr("all %1").arg(words);
     QString method =
         tsne ? (m_shippedLayout ? tr("t-SNE (shipped layout)") : tr("t-SNE")) : tr("PCA");
+    if (m_projection.coords.cols() == 3 || (!tsne && m_projectionSettings.dims == 3))
+        method += tr(" in 3-D (drag to turn it)");
+    if (tsne && !m_shippedLayout && m_tsneShownIteration < m_tsneTotal)
+        method +=
+            m_tsne->isRunning()
+                ? tr(", running: iteration %1 of %2").arg(m_tsneShownIteration).arg(m_tsneTotal)
+                : tr(", stopped at iteration %1 of %2 (not a finished map)")
+                      .arg(m_tsneShownIteration)
+                      .arg(m_tsneTotal);
     if (shown == total)
         return tr("%1 of all %L2 words").arg(method).arg(total);
-    return tr("%1 of %L2 of %L3 words: %4")
-        .arg(method)
-        .arg(shown)
-        .arg(total)
-        .arg(why.isEmpty() ? tr("subset") : why.join(", "));
+    return tr("%1 of %L2 of %L3 words: %4").arg(method).arg(shown).arg(total).arg(why);
 }
 
 void MainWindow::updateStatus()
@@ -494,9 +527,11 @@ void MainWindow::updateStatus()
         QStringList caption;
         if (!m_projection.ids.empty())
             caption << shownWordsText();
-        if (!m_selected && m_subwordSelection.isEmpty())
-            caption << tr("Type a word in Search (Ctrl+F) or click a point to see its nearest "
-                          "neighbours; choose PCA or t-SNE under Projection; F fits the view.");
+        if (!m_notice.isEmpty())
+            caption << m_notice;
+        else if (!m_selected && m_subwordSelection.isEmpty())
+            caption << tr("Search (Ctrl+F) or click a point for its nearest neighbours; pick "
+                          "PCA or t-SNE under Projection; F fits the view.");
         m_view->setCaption(caption);
     }
 }

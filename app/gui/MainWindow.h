@@ -16,6 +16,7 @@
 
 class QLabel;
 class QProgressBar;
+class QTimer;
 class QToolButton;
 
 namespace embex::render {
@@ -176,7 +177,12 @@ private:
     QFutureWatcher<LoadedSet> m_loadWatcher;
     QFutureWatcher<ProjectionResult> m_projWatcher;
     TsneRunner *m_tsne = nullptr;
-    bool m_tsneIterating = false; // the running t-SNE has started its iterations
+    bool m_tsneIterating = false;                  // the running t-SNE has started its iterations
+    int m_tsneShownIteration = 0, m_tsneTotal = 0; // the t-SNE frame shown
+    QTimer *m_subsetTimer = nullptr;               // a subset change lays out again after a pause
+    // A line under the view about the last change of set (words it lacks), until the next
+    // selection or set.
+    QString m_notice;
     QFutureWatcher<std::vector<float>> m_honestyWatcher;
     std::vector<float> m_honesty;
     // Every change of the layout drawn bumps the generation; a measurement of an older one is

@@ -181,6 +181,7 @@ void MainWindow::onLoaded()
         emit loadFinished(false, msg);
         return;
     }
+    m_notice.clear();
     // What the user was looking at, by word: it is carried over to the new set.
     QString selectedText = m_subwordSelection;
     if (m_set && m_selected)
@@ -276,9 +277,10 @@ void MainWindow::onLoaded()
         else
             dropped.prepend(tr("'%1'").arg(selectedText));
     }
-    if (!dropped.isEmpty())
-        statusBar()->showMessage(
-            tr("Not in %1: %2 (no longer selected)").arg(shownName, dropped.join(", ")), 8000);
+    if (!dropped.isEmpty()) {
+        m_notice = tr("Not in %1: %2 (no longer selected)").arg(shownName, dropped.join(", "));
+        statusBar()->showMessage(m_notice, 8000);
+    }
     updateStatus();
     emit loadFinished(true, {});
     project();

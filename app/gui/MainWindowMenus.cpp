@@ -17,6 +17,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QStatusBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -152,6 +153,8 @@ void MainWindow::exportPng()
         !file.commit())
         showError(tr("Export PNG"),
                   tr("%1: could not be written: %2").arg(path, file.errorString()));
+    else
+        statusBar()->showMessage(tr("Saved %1 (%2 × %3 pixels)").arg(path).arg(w).arg(h), 8000);
 }
 
 void MainWindow::exportSvg()
@@ -160,9 +163,13 @@ void MainWindow::exportSvg()
         return;
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Export SVG"), "embex.svg", tr("SVG images (*.svg)"));
+    if (path.isEmpty())
+        return;
     QString error;
-    if (!path.isEmpty() && !m_view->exportSvg(path, &error))
+    if (!m_view->exportSvg(path, &error))
         showError(tr("Export SVG"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
 }
 
 void MainWindow::exportLayout()
@@ -176,6 +183,9 @@ void MainWindow::exportLayout()
     QString error;
     if (!writeLayout(path, &error))
         showError(tr("Export layout"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1 (%L2 words)").arg(path).arg(m_projection.ids.size()),
+                                 8000);
 }
 
 bool MainWindow::writeLayout(const QString &path, QString *error) const

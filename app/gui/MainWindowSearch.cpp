@@ -95,6 +95,7 @@ bool MainWindow::selectWord(const QString &word)
     if (!m_set)
         return false;
     const QString trimmed = word.trimmed();
+    m_notice.clear(); // a new choice: the note about the last change of set has been read
     if (auto id = findWord(trimmed)) {
         m_selected = *id;
         m_subwordSelection.clear();
@@ -172,6 +173,9 @@ void MainWindow::markWords(std::vector<WordId> ids)
 
 void MainWindow::refreshMarks()
 {
+    // The table greys the neighbours the map does not show (outside the words laid out).
+    m_searchDock->neighborModel()->setOnMap(
+        [this](WordId id) { return m_projection.ids.empty() || pointOf(id) >= 0; });
     if (!m_view)
         return;
     auto points = [this](auto first, auto last) {

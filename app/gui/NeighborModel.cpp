@@ -1,5 +1,7 @@
 #include "gui/NeighborModel.h"
 
+#include <QColor>
+
 namespace embex::gui {
 
 void NeighborModel::setNeighbors(EmbeddingSetPtr set, std::vector<Neighbor> list)
@@ -8,6 +10,13 @@ void NeighborModel::setNeighbors(EmbeddingSetPtr set, std::vector<Neighbor> list
     m_set = std::move(set);
     m_list = std::move(list);
     endResetModel();
+}
+
+void NeighborModel::setOnMap(std::function<bool(WordId)> onMap)
+{
+    m_onMap = std::move(onMap);
+    if (!m_list.empty())
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 void NeighborModel::clear()
@@ -48,11 +57,15 @@ QVariant NeighborModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(n.id);
     if (role == Qt::TextAlignmentRole && index.column() != Word)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    const bool offMap = m_onMap && !m_onMap(n.id);
+    if (role == Qt::ForegroundRole && offMap)
+        return QColor(130, 130, 130);
     if (role == Qt::ToolTipRole)
-        return tr("%1: cosine %2 in the original %3-d space")
+        return tr("%1: cosine %2 in the original %3-d space%4")
             .arg(QString::fromStdString(m_set->word(n.id)))
             .arg(double(n.similarity), 0, 'f', 6)
-            .arg(m_set->dim());
+            .arg(m_set->dim())
+            .arg(offMap ? tr(" (not on the map: outside the words laid out)") : QString());
     return {};
 }
 

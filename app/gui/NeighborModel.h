@@ -4,6 +4,8 @@
 
 #include <QAbstractTableModel>
 
+#include <functional>
+
 namespace embex::gui {
 
 class NeighborModel : public QAbstractTableModel
@@ -14,6 +16,9 @@ public:
     using QAbstractTableModel::QAbstractTableModel;
 
     void setNeighbors(EmbeddingSetPtr set, std::vector<Neighbor> list);
+    /// Which words the map shows (empty = do not say): the others are greyed, "not on the
+    /// map" in their tooltip, so a short table of marks on the map is never a mystery.
+    void setOnMap(std::function<bool(WordId)> onMap);
     void clear();
     const std::vector<Neighbor> &neighbors() const { return m_list; }
     /// Word id shown in a row.
@@ -27,6 +32,7 @@ public:
 private:
     EmbeddingSetPtr m_set;
     std::vector<Neighbor> m_list;
+    std::function<bool(WordId)> m_onMap;
 };
 
 } // namespace embex::gui

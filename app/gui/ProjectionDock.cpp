@@ -142,6 +142,7 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     sf->addRow(tr("Include:"), m_include);
     sf->addRow(tr("Exclude:"), m_exclude);
     m_stopWords = new QCheckBox(tr("Hide stop words"), subset);
+    m_stopWords->setObjectName("hideStopWords");
     m_onlyHits = new QCheckBox(tr("Only search hits + neighbours"), subset);
     sf->addRow(m_stopWords);
     sf->addRow(m_onlyHits);
@@ -174,6 +175,11 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     connect(m_distance, &QComboBox::currentIndexChanged, this,
             &ProjectionDock::tsneParametersChanged);
     connect(m_cancel, &QPushButton::clicked, this, &ProjectionDock::cancelRequested);
+    connect(m_topN, &QSpinBox::valueChanged, this, &ProjectionDock::subsetChanged);
+    for (auto *edit : {m_include, m_exclude})
+        connect(edit, &QLineEdit::textChanged, this, &ProjectionDock::subsetChanged);
+    for (auto *box : {m_stopWords, m_onlyHits})
+        connect(box, &QCheckBox::toggled, this, &ProjectionDock::subsetChanged);
     connect(m_dims, &QComboBox::currentIndexChanged, this, [this] {
         m_axis[2]->setEnabled(m_dims->currentIndex() == 1);
         updateAxisLabels(); // the variance line counts the axes shown

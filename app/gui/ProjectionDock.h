@@ -66,6 +66,9 @@ signals:
     void axesChanged();
     /// The user chose another method (the window projects at once).
     void methodChanged();
+    /// A subset control changed: Top N, include, exclude, stop words, only hits (the window
+    /// projects again after a short pause, so typing a number or a pattern is one layout).
+    void subsetChanged();
 
 private:
     void updateAxisLabels();

@@ -40,6 +40,7 @@ SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search and neighbours"
     m_search->setCompleter(m_completer);
 
     m_hitCount = new QLabel(w);
+    m_hitCount->setWordWrap(true); // never widens the dock
     layout->addWidget(m_hitCount);
     m_hitsModel = new QStringListModel(this);
     m_hits = new QListView(w);
@@ -94,8 +95,13 @@ SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search and neighbours"
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         m_debounce->stop();
         emit queryChanged(m_search->text(), m_regex->isChecked());
-        if (!m_regex->isChecked() && !m_search->text().trimmed().isEmpty())
+        if (m_search->text().trimmed().isEmpty())
+            return;
+        // Plain: the word typed. Pattern: the first word it finds (whole matches first).
+        if (!m_regex->isChecked())
             emit wordChosen(m_search->text().trimmed());
+        else if (m_hitsModel->rowCount() > 0)
+            emit wordChosen(m_hitsModel->index(0).data().toString());
     });
     connect(m_completer, qOverload<const QString &>(&QCompleter::activated), this,
             &SearchDock::wordChosen);
@@ -103,9 +109,11 @@ SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search and neighbours"
             [this](const QModelIndex &i) { emit wordChosen(i.data().toString()); });
     connect(m_hits, &QListView::clicked, this,
             [this](const QModelIndex &i) { emit wordChosen(i.data().toString()); });
-    connect(m_table, &QTableView::activated, this, [this](const QModelIndex &i) {
-        emit wordChosen(m_neighbors->index(i.row(), NeighborModel::Word).data().toString());
-    });
+    // One click on a neighbour goes to it (as in the hits list); so do Enter and a double click.
+    for (auto signal : {&QTableView::activated, &QTableView::clicked})
+        connect(m_table, signal, this, [this](const QModelIndex &i) {
+            emit wordChosen(m_neighbors->index(i.row(), NeighborModel::Word).data().toString());
+        });
     connect(m_k, &QSpinBox::valueChanged, this, &SearchDock::kChanged);
 }
 
@@ -121,7 +129,9 @@ void SearchDock::setHits(const QStringList &hits, int total, int exact)
         m_hitCount->clear();
         return;
     }
-    const QString exactText = exact == 0   ? tr("no exact match")
+    const bool regex = m_regex->isChecked();
+    const QString exactText = exact == 0 ? (regex ? tr("none matched whole") : tr("no exact match"))
+                              : regex    ? tr("%Ln matched whole first", nullptr, exact)
                               : exact == 1 ? tr("exact match first")
                                            : tr("%1 exact matches first").arg(exact);
     if (total > hits.size())

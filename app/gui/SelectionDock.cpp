@@ -39,8 +39,10 @@ SelectionDock::SelectionDock(QWidget *parent) : QDockWidget(tr("Selection"), par
     setWidget(w);
     setWords({});
 
-    connect(m_copy, &QPushButton::clicked, this,
-            [this] { QApplication::clipboard()->setText(clipboardText()); });
+    connect(m_copy, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(clipboardText());
+        emit copied(int(m_words.size()));
+    });
     connect(m_isolate, &QPushButton::clicked, this, &SelectionDock::isolateRequested);
     connect(m_clear, &QPushButton::clicked, this, &SelectionDock::clearRequested);
     connect(m_list, &QListWidget::itemActivated, this,

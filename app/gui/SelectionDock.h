@@ -22,6 +22,8 @@ public:
 
 signals:
     void isolateRequested();
+    /// Copy put `count` words on the clipboard.
+    void copied(int count);
     void clearRequested();
     /// A listed word was activated (the window selects it).
     void wordChosen(const QString &word);

@@ -21,6 +21,14 @@ const QSet<QString> &stopWords()
             "should so some such than that the their theirs them themselves then there these "
             "they this those through to too under until up very was we were what when where "
             "which while who whom why will with would you your yours yourself yourselves "
+            // Further function words a map labelled for a class should not lead with.
+            "also although among another around cannot could either else ever however "
+            "like many may might much must neither never nevertheless often onto per perhaps "
+            "rather shall since still though thus together toward towards unless upon us "
+            "via whatever whenever whereas wherever whether whichever within without yet "
+            "i'm i've i'd i'll you're you've we're we've they're they've he's she's it's "
+            "that's there's what's isn't aren't wasn't weren't don't doesn't didn't won't "
+            "wouldn't can't couldn't shouldn't "
             "'s 's n't , . ; : ! ? \" ' ( ) [ ] { } - -- ... ` `` '' / & *";
         QSet<QString> s;
         for (const auto &w : QString::fromLatin1(list).split(' ', Qt::SkipEmptyParts))

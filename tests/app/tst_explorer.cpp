@@ -14,6 +14,7 @@
 #include "project/Quality.h"
 #include "render/ScatterView.h"
 
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialog>
@@ -176,6 +177,9 @@ private slots:
     void cleanup() { qApp->closeAllWindows(); }
     void selectionFollowsTheWord();
     void newLayoutIsFitted();
+    void tsneFromAnEmptyViewIsFitted();
+    void captionSaysWhatIsShown();
+    void subsetChangeLaysOutAgain();
     void legendMatchesDrawing();
     void densityHasTheLegendsColours();
     void honestyIsGreyUntilMeasuredAndCancellable();
@@ -327,6 +331,104 @@ void TstExplorer::newLayoutIsFitted()
     QCOMPARE(onScreen, view->pointCount());
 }
 
+namespace {
+/// All points on screen, spread over most of the view's width or height.
+void checkFitted(render::ScatterView *view)
+{
+    settleView(view);
+    QRectF box;
+    int onScreen = 0;
+    for (int i = 0; i < view->pointCount(); ++i) {
+        QPointF s;
+        if (view->screenPosition(i, &s)) {
+            box |= QRectF(s, QSizeF(1, 1));
+            ++onScreen;
+        }
+    }
+    QCOMPARE(onScreen, view->pointCount());
+    QVERIFY2(box.width() > 0.6 * view->width() || box.height() > 0.6 * view->height(),
+             qPrintable(QStringLiteral("the layout covers %1 x %2 of %3 x %4 pixels")
+                            .arg(box.width())
+                            .arg(box.height())
+                            .arg(view->width())
+                            .arg(view->height())));
+}
+} // namespace
+
+void TstExplorer::tsneFromAnEmptyViewIsFitted()
+{
+    // A t-SNE run grows from a small preview to a map tens of units wide while the camera is
+    // still moving to the preview: the camera must end on the final map (a file opened with
+    // t-SNE as the method, and Isolate, showed an empty view until F was pressed).
+    QSettings().setValue("projection/method", "tsne");
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(open(w, kGlove));
+    QCOMPARE(w.projection().method, gui::ProjectionSettings::Method::Tsne);
+    checkFitted(w.view());
+    // Isolate 30 words, laid out by t-SNE from the same camera.
+    std::vector<WordId> ids;
+    for (WordId id = 10; id < 40; ++id)
+        ids.push_back(id);
+    w.markWords(ids);
+    QSignalSpy done(&w, &MainWindow::projectionFinished);
+    w.isolateMarked();
+    QVERIFY(done.wait(60000));
+    QCOMPARE(w.projection().ids.size(), std::size_t(30));
+    checkFitted(w.view());
+}
+
+void TstExplorer::captionSaysWhatIsShown()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(adopt(w, defaultWords(3000), "words"));
+    // A filter that Top N does not cut: "all words matching", not "the N most frequent".
+    QSignalSpy done(&w, &MainWindow::projectionFinished);
+    w.findChild<QLineEdit *>("include")->setText("ing$");
+    w.findChild<QSpinBox *>("topN")->setValue(2500);
+    QVERIFY(done.wait(30000));
+    const QString filtered = w.view()->caption().join('\n');
+    QVERIFY2(filtered.contains("all words matching \"ing$\""), qPrintable(filtered));
+    QVERIFY(!filtered.contains("most frequent"));
+    // 3-D says so.
+    w.findChild<QComboBox *>("dims")->setCurrentIndex(1);
+    QVERIFY(w.view()->caption().join('\n').contains("3-D"));
+    w.findChild<QComboBox *>("dims")->setCurrentIndex(0);
+    // A stopped t-SNE is not a finished map, and says so.
+    w.findChild<QLineEdit *>("include")->clear();
+    QTest::qWait(800); // the subset change lays out again
+    done.clear();
+    QSignalSpy frames(&w, &MainWindow::tsneFrameShown);
+    w.findChild<QComboBox *>("method")->setCurrentIndex(1);
+    QTRY_VERIFY_WITH_TIMEOUT(frames.size() >= 3, 30000);
+    QVERIFY(w.view()->caption().join('\n').contains("running: iteration"));
+    w.findChild<QPushButton *>("stop")->click();
+    QTRY_VERIFY(!w.tsneRunner()->isRunning());
+    QTest::qWait(100);
+    QVERIFY2(w.view()->caption().join('\n').contains("stopped at iteration"),
+             qPrintable(w.view()->caption().join('\n')));
+}
+
+void TstExplorer::subsetChangeLaysOutAgain()
+{
+    // Top N, Hide stop words: the map follows without a hunt for the Project button.
+    MainWindow w;
+    w.show();
+    QVERIFY(adopt(w, defaultWords(3000), "words"));
+    QSignalSpy done(&w, &MainWindow::projectionFinished);
+    w.findChild<QSpinBox *>("topN")->setValue(500);
+    QVERIFY(done.wait(10000));
+    QCOMPARE(w.projection().ids.size(), std::size_t(500));
+    done.clear();
+    w.findChild<QCheckBox *>("hideStopWords")->setChecked(true);
+    QVERIFY(done.wait(10000));
+    for (const QString &word : w.projection().labels)
+        QVERIFY2(!gui::isStopWord(word), qPrintable(word));
+    QCOMPARE(w.projection().ids.size(), std::size_t(500));
+}
+
 void TstExplorer::legendMatchesDrawing()
 {
     MainWindow w;
@@ -335,6 +437,9 @@ void TstExplorer::legendMatchesDrawing()
     auto *color = w.findChild<QComboBox *>("colorBy");
     color->setCurrentIndex(color->findData("frequency"));
     checkPointsOnLegend(w, "frequency");
+    // The frequency scale is logarithmic, and the legend says so with its ranks marked.
+    QVERIFY(w.view()->legend().title.contains("log"));
+    QVERIFY(w.view()->legend().ticks.size() >= 3);
     // Projection honesty: once measured, the points' reds, yellows and blues are the legend's.
     QSignalSpy ready(&w, &MainWindow::honestyReady);
     color->setCurrentIndex(color->findData("knn"));
@@ -692,6 +797,14 @@ void TstExplorer::labelsKeepOffSelectionAndLegend()
             QVERIFY2(!l.box.intersects(view->legendRect()), word);
             QVERIFY2(!l.box.intersects(marker), qPrintable(view->labels().at(l.point)));
         }
+    }
+    // In a crowd (the months sit on one spot), without zooming: the selection is named.
+    view->fitView(false);
+    for (const char *word : {"july", "march", "man"}) {
+        QVERIFY(w.selectWord(word));
+        settleView(view);
+        QVERIFY(!view->placedLabels().empty());
+        QCOMPARE(view->placedLabels().back().point, view->selected());
     }
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 // 2-D (pan, zoom at cursor) and 3-D (orbit, zoom) cameras for the scatter view.
 #include <QMatrix4x4>
+
 #include <QPointF>
 #include <QRectF>
 #include <QSize>
 #include <QVector3D>
+#include <algorithm>
 
 namespace embex::render {
 
@@ -36,6 +38,10 @@ public:
     /// The world rectangle visible in 2-D.
     QRectF visibleWorldRect() const;
     double pixelsPerUnit() const { return m_pixelsPerUnit; }
+    /// 3-D: distance of the eye from the orbit centre (fit() sets it from a bounding sphere;
+    /// the view tightens it to the points actually there).
+    float distance() const { return m_distance; }
+    void setDistance(float d) { m_distance = std::max(1e-6f, d); }
     /// Multiplies the 2-D zoom (used to render the same view at another pixel size).
     void scaleZoom(double factor) { m_pixelsPerUnit *= factor; }
 

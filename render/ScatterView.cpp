@@ -257,6 +257,27 @@ void ScatterView::fitView(bool animate)
     Camera target = m_camera;
     target.setViewport(size());
     target.fit(lo, hi);
+    if (target.is3D()) {
+        // The bounding sphere of the box is far larger than most clouds: bring the eye in
+        // until the points as seen from this angle fill 90% of the view (the screen extent
+        // of points near the centre scales with 1 / distance; twice is close enough).
+        const QPointF mid(size().width() / 2.0, size().height() / 2.0);
+        for (int round = 0; round < 2; ++round) {
+            double dx = 0, dy = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                QPointF s;
+                if (target.toScreen(
+                        QVector3D(m_target[3 * i], m_target[3 * i + 1], m_target[3 * i + 2]), &s)) {
+                    dx = std::max(dx, std::abs(s.x() - mid.x()));
+                    dy = std::max(dy, std::abs(s.y() - mid.y()));
+                }
+            }
+            const double f = std::max(dx / (0.45 * size().width()), dy / (0.45 * size().height()));
+            if (!(f > 0) || !std::isfinite(f))
+                break;
+            target.setDistance(float(target.distance() * f));
+        }
+    }
     if (animate) {
         m_cameraFrom = m_camera;
         m_cameraTo = target;

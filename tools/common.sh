@@ -3,7 +3,7 @@
 set -euo pipefail
 EMBEX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Debian 12 packages Embex needs to build, run and test. The last line: the sources of the
+# Debian 12 packages Embex needs to build, run and test. The last two lines: the sources of the
 # teaching corpus (tools/make_teaching.py, run by the build).
 EMBEX_PACKAGES=(
     build-essential cmake ninja-build pkg-config git
@@ -11,7 +11,8 @@ EMBEX_PACKAGES=(
     libeigen3-dev libhnswlib-dev libfasttext-dev zlib1g-dev
     xvfb xauth libgl1-mesa-dri clang-format
     clang-14 libclang-rt-14-dev
-    python3 bible-kjv bible-kjv-text dict-gcide wordnet-base
+    python3 bible-kjv bible-kjv-text dict-gcide wordnet-base sword-text-web libsword-utils
+    dict-foldoc dict-jargon dict-devil
 )
 
 embex_install_packages() {

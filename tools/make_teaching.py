@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Builds teaching.txt.gz, the larger teaching corpus, from Debian 12 packages.
 
-    python3 tools/make_teaching.py BROWN.txt.gz OUT.txt.gz
+    python3 tools/make_teaching.py BROWN.txt.gz SOTU_MOBY.txt.gz OUT.txt.gz
 
 Run by the build (app/CMakeLists.txt) when the packages are installed (tools/common.sh lists
-them). Public-domain English (and WordNet's free licence), one sentence per line, original
-case and punctuation kept as in brown.txt.gz (Embex's tokenizer lower-cases and strips
-punctuation at training time), in this order:
+them). English in the public domain (and under WordNet's licence and the GFDL), one sentence
+per line, original case and punctuation kept as in brown.txt.gz (Embex's tokenizer lower-cases
+and strips punctuation at training time), in this order:
 
 - the Brown corpus (resources/brown.txt.gz, as shipped);
 - the King James Bible, one verse per line (bible-kjv-text, read with the `bible` program of
@@ -14,7 +14,15 @@ punctuation at training time), in this order:
 - Webster's Revised Unabridged Dictionary (1913) as in GCIDE (dict-gcide,
   /usr/share/dictd/gcide.dict.dz): headwords, pronunciations, etymologies, sources and
   markup removed, definitions and quotations split into sentences;
-- WordNet 3.0's glosses and examples (wordnet-base, /usr/share/wordnet/data.*).
+- WordNet 3.0's glosses and examples (wordnet-base, /usr/share/wordnet/data.*);
+- the World English Bible with the deuterocanon, one verse per line (sword-text-web, read
+  with `mod2imp` of libsword-utils; OSIS markup, footnotes and headings removed);
+- the Free On-line Dictionary of Computing (dict-foldoc, GFDL), the Jargon File 4.4.7
+  (dict-jargon) and Ambrose Bierce's The Devil's Dictionary (dict-devil): the definitions'
+  text, headwords, cross-reference braces, category labels, citations, dates, URLs, code and
+  verse blocks removed;
+- the State of the Union addresses 1790-2021 and Moby-Dick (resources/sotu-moby-dick.txt.gz,
+  as shipped; tools/make_sotu_moby.py).
 
 The output is byte-identical for the same packages (gzip mtime 0, fixed order). Prints the
 number of lines and whitespace-separated tokens per part.
@@ -28,6 +36,10 @@ import sys
 BIBLE = '/usr/lib/bible.data'
 GCIDE = '/usr/share/dictd/gcide.dict.dz'
 WORDNET = ['/usr/share/wordnet/data.' + p for p in ('noun', 'verb', 'adj', 'adv')]
+WEB = 'engWEB2015eb'  # /usr/share/sword/modules/texts/ztext/engwEB2015eb
+FOLDOC = '/usr/share/dictd/foldoc.dict.dz'
+JARGON = '/usr/share/dictd/jargon.dict.dz'
+DEVIL = '/usr/share/dictd/devil.dict.dz'
 
 SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=["(]?[A-Z])')
 
@@ -39,7 +51,7 @@ def sentences(text):
             yield s
 
 
-def brown(path):
+def shipped(path):
     with gzip.open(path, 'rt', encoding='utf-8') as f:
         for line in f:
             if line.strip():
@@ -117,9 +129,111 @@ def wordnet():
                         yield part
 
 
-def main(brown_path, dst):
-    parts = [('Brown corpus', brown(brown_path)), ('King James Bible', bible()),
-             ("Webster's 1913 (GCIDE)", gcide()), ('WordNet 3.0 glosses', wordnet())]
+# The World English Bible as mod2imp writes it: "$$$Book C:V" and the verse's OSIS on the next
+# line. Verse 0 holds a book's or a chapter's introduction; <w> wraps a word (Strong's
+# numbers), <note> a footnote, <title> a heading.
+OSIS_DROP = re.compile(r'<(note|title)\b[^>]*>.*?</\1>', re.DOTALL)
+OSIS_WORD = re.compile(r'</?w\b[^>]*>')
+OSIS_TAG = re.compile(r'<[^>]*>')
+
+
+def web():
+    out = subprocess.run(['mod2imp', WEB], stdin=subprocess.DEVNULL, capture_output=True,
+                         check=True).stdout.decode('utf-8', 'replace')
+    ref = re.compile(r'^\$\$\$.* \d+:([1-9]\d*)$')
+    keep = False
+    for line in out.split('\n'):
+        if line.startswith('$$$'):
+            keep = bool(ref.match(line))
+        elif keep:
+            keep = False
+            text = OSIS_DROP.sub(' ', line)
+            text = OSIS_WORD.sub('', text)
+            text = ' '.join(OSIS_TAG.sub(' ', text).split())
+            if text:
+                yield text
+
+
+# The dictd texts of FOLDOC and the Jargon File: a headword line at the left margin, the entry
+# indented below it. Paragraphs indented deeper than the entry's text are code or verse.
+URL = re.compile(r'\(?<?(?:https?|ftp|mailto|news):\S*|\S+@\S+\.[a-z]{2,}\S*')
+DATE = re.compile(r'\(\d{4}-\d{2}-\d{2}\)')
+CATEGORY = re.compile(r'<[^>]*>')
+PRONUNCIATION = re.compile(r'^\s*(?:/[^/]*/,?\s*)?(?:(?:n|v|vt|vi|adj|adv|interj|excl|pron|prep|'
+                           r'conj|pl)\.?(?:,|\s|$)\s*)*$')
+
+
+def dictd_entries(path):
+    with gzip.open(path, 'rt', encoding='utf-8', errors='replace') as f:
+        text = f.read()
+    for entry in re.split(r'\n(?=\S)', text):
+        if entry.startswith('00-database') or entry.startswith('00database'):
+            continue
+        yield entry.split('\n', 1)[1] if '\n' in entry else ''
+
+
+def indent(line):
+    return len(line) - len(line.lstrip(' '))
+
+
+def dictd_text(path):
+    for body in dictd_entries(path):
+        if '<introduction>' in body:
+            continue  # FOLDOC's preface and licence
+        paras = [[r for r in p.split('\n') if r.strip()] for p in re.split(r'\n\s*\n', body)]
+        paras = [rows for rows in paras if rows and not PRONUNCIATION.match(' '.join(rows))]
+        if not paras:
+            continue
+        base = min(indent(rows[0]) for rows in paras)
+        for rows in paras:
+            if min(indent(r) for r in rows) > base:
+                continue
+            para = ' '.join(rows)
+            para = CATEGORY.sub('', para)
+            para = strip_brackets(para)
+            para = BRACES.sub('', para)
+            para = URL.sub('', para)
+            para = DATE.sub('', para)
+            yield from sentences(' '.join(para.split()))
+
+
+def foldoc():
+    yield from dictd_text(FOLDOC)
+
+
+def jargon():
+    yield from dictd_text(JARGON)
+
+
+# The Devil's Dictionary: "WORD, n.  Definition" at the left margin, continued there; quoted
+# verse and dialogue indented.
+DEVIL_HEAD = re.compile(r"^[A-Z][A-Z'. -]*,\s*(?:(?:[a-z]{1,5}\.|and)\s*,?\s*)+")
+
+
+def devil():
+    with gzip.open(DEVIL, 'rt', encoding='utf-8', errors='replace') as f:
+        text = f.read()
+    text = text[text.index('\nABASEMENT, n.') + 1:]
+    for para in re.split(r'\n\s*\n', text):
+        rows = [r for r in para.split('\n') if r.strip()]
+        if not rows or indent(rows[0]) > 0:
+            continue
+        para = BRACES.sub('', DEVIL_HEAD.sub('', ' '.join(rows)))
+        yield from sentences(' '.join(para.replace('_', '').split()))
+
+
+def normalise(line):
+    # The newer texts' typography: a curly apostrophe is the straight one (god’s = god's) and
+    # an em dash separates the words it joins (ago—never). The older texts have neither.
+    return ' '.join(line.replace('\u2019', "'").replace('\u2014', ' \u2014 ').split())
+
+
+def main(brown_path, sotu_moby_path, dst):
+    parts = [('Brown corpus', shipped(brown_path)), ('King James Bible', bible()),
+             ("Webster's 1913 (GCIDE)", gcide()), ('WordNet 3.0 glosses', wordnet()),
+             ('World English Bible', web()), ('FOLDOC', foldoc()), ('Jargon File', jargon()),
+             ("The Devil's Dictionary", devil()),
+             ('State of the Union, Moby-Dick', shipped(sotu_moby_path))]
     total_lines = total_tokens = 0
     # mtime=0 and an empty name: the same input gives byte-identical output.
     with open(dst + '.tmp', 'wb') as raw, gzip.GzipFile(filename='', mode='wb', fileobj=raw,
@@ -128,6 +242,7 @@ def main(brown_path, dst):
             n = tokens = 0
             buf = []
             for line in lines:
+                line = normalise(line)
                 buf.append(line)
                 n += 1
                 tokens += len(line.split())
@@ -140,6 +255,6 @@ def main(brown_path, dst):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])

@@ -1048,7 +1048,7 @@ void TstTrainLab::blurbStatesWhatARunCounts()
     const QString path = gui::TrainSettings::shippedCorpusPath(name);
     if (path.isEmpty()) {
         QVERIFY2(name != "brown", "share/embex/brown.txt.gz should be in the build tree");
-        QSKIP("the teaching corpus is not built (packages bible-kjv, dict-gcide, wordnet-base "
+        QSKIP("the teaching corpus is not built (packages of tools/common.sh's last two lines "
               "missing)");
     }
     const auto corpus = TrainingCorpus::open(path.toStdString(), {});

@@ -103,7 +103,18 @@ EvalDialog::EvalDialog(std::shared_ptr<const EmbeddingSet> set, const QString &s
     m_method->addItem(tr("3CosMul (Levy & Goldberg)"));
     options->addWidget(new QLabel(tr("Vocabulary: first"), this));
     options->addWidget(m_restrict);
-    options->addWidget(new QLabel(tr("words"), this));
+    // "words (all 50,000 here)": the limit means nothing to a class when the set is smaller.
+    auto *ofSet = new QLabel(this);
+    ofSet->setObjectName("evalRestrictNote");
+    auto updateOfSet = [this, ofSet] {
+        const qulonglong n = m_set ? qulonglong(m_set->size()) : 0;
+        ofSet->setText(qulonglong(m_restrict->value()) >= n
+                           ? tr("words (all %L1 of this set)").arg(n)
+                           : tr("words (of %L1)").arg(n));
+    };
+    connect(m_restrict, &QSpinBox::valueChanged, ofSet, updateOfSet);
+    updateOfSet();
+    options->addWidget(ofSet);
     options->addSpacing(16);
     options->addWidget(m_caseInsensitive);
     options->addSpacing(16);

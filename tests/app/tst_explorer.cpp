@@ -380,6 +380,7 @@ void TstExplorer::captionSaysWhatIsShown()
     QTest::qWait(800); // the subset change lays out again
     done.clear();
     QSignalSpy frames(&w, &MainWindow::tsneFrameShown);
+    w.findChild<QSpinBox *>("iterations")->setValue(5000); // still running when stopped
     w.findChild<QComboBox *>("method")->setCurrentIndex(1);
     QTRY_VERIFY_WITH_TIMEOUT(frames.size() >= 3, 30000);
     QVERIFY(w.view()->caption().join('\n').contains("running: iteration"));

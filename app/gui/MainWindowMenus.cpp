@@ -13,10 +13,12 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -39,6 +41,18 @@ void MainWindow::createMenus()
     file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::chooseFile);
     file->addAction(tr("Open the &default set (GloVe, 50,000 words)"), this,
                     &MainWindow::openDefault);
+    // The recent files, also in the Data dock (which a small screen may have scrolled away).
+    auto *recent = file->addMenu(tr("Open &recent"));
+    recent->setObjectName("recentMenu");
+    connect(recent, &QMenu::aboutToShow, this, [this, recent] {
+        recent->clear();
+        const QStringList files = QSettings().value("recentFiles").toStringList();
+        for (const QString &path : files)
+            recent->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })
+                ->setToolTip(path);
+        if (files.isEmpty())
+            recent->addAction(tr("(none yet)"))->setEnabled(false);
+    });
     file->addSeparator();
     file->addAction(tr("Export view as &PNG..."), this, &MainWindow::exportPng);
     file->addAction(tr("Export view as &SVG..."), this, &MainWindow::exportSvg);

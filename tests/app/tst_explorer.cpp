@@ -839,6 +839,15 @@ void TstExplorer::polish()
     QCOMPARE(w.projection().ids.size(), std::size_t(40));
     QCOMPARE(w.projection().labels, expected);
     QVERIFY(w.shownWordsText().contains("40 of 2,000 words"));
+    // File ▸ Open recent lists the files opened and opens them.
+    QVERIFY(open(w, kGlove));
+    auto *recent = w.findChild<QMenu *>("recentMenu");
+    QVERIFY(recent);
+    emit recent->aboutToShow();
+    QCOMPARE(recent->actions().size(), 1);
+    QCOMPARE(recent->actions().first()->text(), QStringLiteral("test_glove.txt"));
+    QVERIFY(settle(w, [&] { recent->actions().first()->trigger(); }));
+    QCOMPARE(w.set()->size(), std::size_t(76));
 }
 
 void TstExplorer::automationLeavesUserFilesAlone()

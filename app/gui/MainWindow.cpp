@@ -103,6 +103,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
 MainWindow::~MainWindow()
 {
+    // The docks outlive this part of the window (QWidget's destructor deletes them): nothing
+    // they call back may reach the members destroyed before then.
+    m_searchDock->neighborModel()->setOnMap({});
+    if (m_view)
+        m_view->setTooltipProvider({});
     m_tsne->stop();
     cancelAndWait(m_loadWatcher);
     cancelAndWait(m_projWatcher);

@@ -2,6 +2,7 @@
 // background, PCA layout, search, neighbours against the oracle, the selected word's
 // highlight at its projected position, click to select, cancel, exports, and the no-OpenGL
 // path.
+#include "../core/TestSanitizers.h"
 #include "GuiTestSupport.h"
 #include "eval/Evaluation.h"
 #include "gui/EvalDialog.h"
@@ -466,7 +467,7 @@ void TstMainWindow::evaluateCurrentSet()
     auto *dialog = w.findChild<gui::EvalDialog *>("evalDialog");
     QVERIFY(dialog);
     QSignalSpy done(dialog, &gui::EvalDialog::evaluationFinished);
-    QVERIFY(done.wait(120000));
+    QVERIFY(done.wait(test::timeLimitMs(120000)));
     QVERIFY(dialog->report());
     const auto files = gui::EvalDialog::shippedFiles();
     QCOMPARE(files.first.size(), 1);
@@ -503,7 +504,7 @@ void TstMainWindow::evaluateCurrentSet()
     auto *own = d.findChild<gui::EvalDialog *>("evalDialog");
     QVERIFY(own);
     QSignalSpy ownDone(own, &gui::EvalDialog::evaluationFinished);
-    QVERIFY(ownDone.wait(120000));
+    QVERIFY(ownDone.wait(test::timeLimitMs(120000)));
     QVERIFY(!own->referenceReport());
     QVERIFY2(own->explanationText().contains("This set is the reference"),
              qPrintable(own->explanationText()));

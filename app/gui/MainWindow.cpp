@@ -56,7 +56,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         });
         connect(m_view, &render::ScatterView::frameRendered, this, [this](double ms) {
             m_lastFrameMs = ms;
-            updateStatus();
+            updateFrameStatus(); // every frame: only what a frame changes, not the caption
         });
         m_view->setTooltipProvider([this](int p) { return tooltipFor(p); });
     } else {
@@ -432,8 +432,8 @@ RowMatrix MainWindow::shownCoordinates() const
 {
     const std::size_t n = m_projection.ids.size();
     const bool tsne = m_projection.method == ProjectionSettings::Method::Tsne;
-    const int dims = tsne ? int(m_projection.coords.cols()) : m_projectionDock->settings().dims;
     const ProjectionSettings s = m_projectionDock->settings();
+    const int dims = tsne ? int(m_projection.coords.cols()) : s.dims;
     RowMatrix shown = RowMatrix::Zero(Eigen::Index(n), dims);
     for (int a = 0; a < dims; ++a) {
         const Eigen::Index c = tsne ? a : s.axis[a];
@@ -510,14 +510,11 @@ QString MainWindow::shownWordsText() const
     return tr("%1 of %L2 of %L3 words: %4").arg(method).arg(shown).arg(total).arg(why);
 }
 
-void MainWindow::updateStatus()
+void MainWindow::updateFrameStatus()
 {
     if (!m_set) {
         m_statusPoints->setText(tr("no data"));
-        m_statusDims->clear();
         m_statusFrame->clear();
-        if (m_view)
-            m_view->setCaption({});
         return;
     }
     const int total = int(m_projection.ids.size());
@@ -526,19 +523,28 @@ void MainWindow::updateStatus()
             tr("%1 of %2 points drawn (rest as density)").arg(m_view->drawnPoints()).arg(total));
     else
         m_statusPoints->setText(tr("%1 points").arg(total));
-    m_statusDims->setText(tr("%1 dimensions").arg(m_set->dim()));
     m_statusFrame->setText(m_view ? tr("frame %1 ms").arg(m_lastFrameMs, 0, 'f', 1) : QString());
-    if (m_view) {
-        QStringList caption;
-        if (!m_projection.ids.empty())
-            caption << shownWordsText();
-        if (!m_notice.isEmpty())
-            caption << m_notice;
-        else if (!m_selected && m_subwordSelection.isEmpty())
-            caption << tr("Search (Ctrl+F) or click a point for its nearest neighbours; pick "
-                          "PCA or t-SNE under Projection; F fits the view.");
+}
+
+void MainWindow::updateStatus()
+{
+    updateFrameStatus();
+    m_statusDims->setText(m_set ? tr("%1 dimensions").arg(m_set->dim()) : QString());
+    if (!m_view)
+        return;
+    QStringList caption;
+    if (!m_set) {
         m_view->setCaption(caption);
+        return;
     }
+    if (!m_projection.ids.empty())
+        caption << shownWordsText();
+    if (!m_notice.isEmpty())
+        caption << m_notice;
+    else if (!m_selected && m_subwordSelection.isEmpty())
+        caption << tr("Search (Ctrl+F) or click a point for its nearest neighbours; pick "
+                      "PCA or t-SNE under Projection; F fits the view.");
+    m_view->setCaption(caption);
 }
 
 QString MainWindow::setName() const

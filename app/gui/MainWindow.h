@@ -151,7 +151,10 @@ private:
     /// The shown set's name for messages: its file name, or the name it was adopted under.
     QString setName() const;
     void addRecent(const QString &path);
+    /// The status bar and the line under the view: after a change of set, layout or selection.
     void updateStatus();
+    /// The parts of the status bar that a frame changes (points drawn, frame time).
+    void updateFrameStatus();
     QString tooltipFor(int point) const;
     void exportPng();
     void exportSvg();

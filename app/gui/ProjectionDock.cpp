@@ -233,16 +233,6 @@ void ProjectionDock::updateMethodBoxes()
     }
 }
 
-void ProjectionDock::setMethod(ProjectionSettings::Method method)
-{
-    {
-        QSignalBlocker block(m_method);
-        m_method->setCurrentIndex(
-            m_method->findData(method == ProjectionSettings::Method::Tsne ? "tsne" : "pca"));
-    }
-    updateMethodBoxes();
-}
-
 void ProjectionDock::clearStatus()
 {
     m_tsneStatus->clear();

@@ -46,8 +46,6 @@ public:
     /// Forgets every status line of the previous set or layout (t-SNE iterations, explained
     /// variance, progress).
     void clearStatus();
-    /// Sets the method without emitting methodChanged (a cached layout of that method shown).
-    void setMethod(ProjectionSettings::Method method);
     bool isTsne() const;
     void setProgress(int value, const QString &stage);
     /// Explained variance ratio of each computed component (shown next to PC1..PC10).

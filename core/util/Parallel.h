@@ -46,4 +46,14 @@ inline void parallelRanges(std::size_t n, unsigned threads,
             std::rethrow_exception(err);
 }
 
+/// Starts `workers` threads (at least 1; the calling thread runs worker 0) and calls fn(w) on
+/// each, w in [0, workers): for loops that share work through their own counter or queue
+/// rather than a fixed split. The first exception thrown by any worker is rethrown after all
+/// have joined.
+inline void runWorkers(unsigned workers, const std::function<void(unsigned)> &fn)
+{
+    workers = std::max(1u, workers);
+    parallelRanges(workers, workers, [&](std::size_t, std::size_t, unsigned w) { fn(w); });
+}
+
 } // namespace embex

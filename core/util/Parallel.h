@@ -46,8 +46,8 @@ inline void parallelRanges(std::size_t n, unsigned threads,
             std::rethrow_exception(err);
 }
 
-/// Starts `workers` threads (at least 1; the calling thread runs worker 0) and calls fn(w) on
-/// each, w in [0, workers): for loops that share work through their own counter or queue
+/// Calls fn(w) for every w in [0, workers) on a thread of its own (inline when workers <= 1):
+/// for loops that share work through their own counter or queue
 /// rather than a fixed split. The first exception thrown by any worker is rethrown after all
 /// have joined.
 inline void runWorkers(unsigned workers, const std::function<void(unsigned)> &fn)

@@ -1,5 +1,5 @@
 #include "contextual/Encoder.h"
-#include "contextual/WorkerTeam.h"
+#include "util/ThreadTeam.h"
 
 #include <algorithm>
 #include <cmath>
@@ -75,7 +75,7 @@ Encoder::Encoder(BertModelPtr model, EncoderOptions options)
         throw std::invalid_argument("Encoder: no model");
     m_options.threads = std::max(1u, m_options.threads);
     m_scratch.resize(m_options.threads);
-    m_team = std::make_unique<detail::WorkerTeam>(m_options.threads);
+    m_team = std::make_unique<ThreadTeam>(m_options.threads);
 }
 
 Encoder::~Encoder() = default;
@@ -143,7 +143,7 @@ void Encoder::embed(const std::vector<std::vector<std::int32_t>> &sentences, Row
     const float eps = m_model->config().layerNormEps;
     const Eigen::Index h = out.cols();
     const RowVector zero = RowVector::Zero(h);
-    m_team->ranges(std::size_t(out.rows()), [&](auto b, auto e, unsigned) {
+    m_team->forRanges(std::size_t(out.rows()), [&](auto b, auto e, unsigned) {
         // The sentence of row b, then walk forward.
         std::size_t s = std::size_t(std::upper_bound(m_offsets.begin(), m_offsets.end(), b) -
                                     m_offsets.begin()) -
@@ -201,10 +201,11 @@ void denseColumns(const RowMatrix &x, const DenseWeights &d, RowMatrix &y, Eigen
 void Encoder::dense(const RowMatrix &x, const DenseWeights &d, RowMatrix &y, bool activate)
 {
     const BertActivation act = m_model->config().activation;
-    m_team->ranges(std::size_t(d.w.panelCount()), [&](std::size_t p0, std::size_t p1, unsigned t) {
-        denseColumns(x, d, y, Eigen::Index(p0), Eigen::Index(p1), activate ? &act : nullptr,
-                     m_scratch[t]);
-    });
+    m_team->forRanges(std::size_t(d.w.panelCount()),
+                      [&](std::size_t p0, std::size_t p1, unsigned t) {
+                          denseColumns(x, d, y, Eigen::Index(p0), Eigen::Index(p1),
+                                       activate ? &act : nullptr, m_scratch[t]);
+                      });
 }
 
 void Encoder::layer(const EncoderLayerWeights &w, const RowMatrix &in, RowMatrix &out)
@@ -214,14 +215,14 @@ void Encoder::layer(const EncoderLayerWeights &w, const RowMatrix &in, RowMatrix
     attention(m_qkv, m_ctx);
     dense(m_ctx, w.attentionOutput, m_attn, false);
     const Eigen::Index h = in.cols();
-    m_team->ranges(std::size_t(in.rows()), [&](auto b, auto e, unsigned) {
+    m_team->forRanges(std::size_t(in.rows()), [&](auto b, auto e, unsigned) {
         for (auto r = Eigen::Index(b); r < Eigen::Index(e); ++r)
             addLayerNorm(m_attn.row(r).data(), in.row(r).data(), w.attentionNorm, c.layerNormEps,
                          h);
     });
     dense(m_attn, w.intermediate, m_inter, true);
     dense(m_inter, w.output, out, false);
-    m_team->ranges(std::size_t(in.rows()), [&](auto b, auto e, unsigned) {
+    m_team->forRanges(std::size_t(in.rows()), [&](auto b, auto e, unsigned) {
         for (auto r = Eigen::Index(b); r < Eigen::Index(e); ++r)
             addLayerNorm(out.row(r).data(), m_attn.row(r).data(), w.outputNorm, c.layerNormEps, h);
     });
@@ -235,7 +236,7 @@ void Encoder::attention(const RowMatrix &qkv, RowMatrix &ctx)
     const auto h = Eigen::Index(c.hiddenSize);
     const float scale = 1.0f / std::sqrt(float(d));
     const std::size_t sentences = m_offsets.size() - 1;
-    m_team->ranges(sentences * heads, [&](auto b, auto e, unsigned) {
+    m_team->forRanges(sentences * heads, [&](auto b, auto e, unsigned) {
         RowMatrix scores;
         for (std::size_t task = b; task < e; ++task) {
             const std::size_t s = task / heads;

@@ -12,9 +12,7 @@
 
 namespace embex {
 
-namespace detail {
-class WorkerTeam;
-} // namespace detail
+class ThreadTeam;
 
 /// Options of Encoder.
 struct EncoderOptions
@@ -120,7 +118,7 @@ private:
     std::vector<std::size_t> m_offsets;
     RowMatrix m_qkv, m_ctx, m_attn, m_inter;
     std::vector<detail::AlignedFloats> m_scratch; ///< per thread, for the packed products
-    std::unique_ptr<detail::WorkerTeam> m_team;   ///< options.threads − 1 sleeping workers
+    std::unique_ptr<ThreadTeam> m_team;           ///< options.threads − 1 sleeping workers
 };
 
 /// Masked-language-model logits for rows of the last hidden state: rows × vocab (the head's

@@ -300,7 +300,7 @@ AnalogyResult evaluateAnalogies(const EmbeddingSet &set, const AnalogyFile &file
         1u, std::min<unsigned>(options.threads, unsigned(std::max<std::size_t>(batches, 1))));
     std::atomic<std::size_t> next{0}, done{0};
     progress.report(0.0, "solving analogies");
-    parallelRanges(threads, threads, [&](std::size_t, std::size_t, unsigned t) {
+    runWorkers(threads, [&](unsigned t) {
         for (std::size_t b; !progress.cancelled() && (b = next++) < batches;) {
             const std::size_t first = b * kBatch;
             const std::span<Task> batch(tasks.data() + first,

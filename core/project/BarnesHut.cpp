@@ -211,7 +211,7 @@ TsneRepulsion tsneRepulsionBarnesHut(const DoubleRowMatrix &y, double theta, uns
     detail::BarnesHutRepulsion bh(std::size_t(y.cols()), theta);
     TsneRepulsion result;
     result.force.resize(y.rows(), y.cols());
-    detail::ThreadTeam team(threads);
+    ThreadTeam team(threads);
     result.z = bh.compute(y.data(), std::size_t(y.rows()), result.force.data(), team);
     return result;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Barnes-Hut repulsion for t-SNE (van der Maaten 2014): a quadtree (2-D) or octree (3-D).
-#include "project/TsneParallel.h"
 #include "project/TsneRepulsion.h"
+#include "util/ThreadTeam.h"
 
 #include <cstddef>
 #include <cstdint>

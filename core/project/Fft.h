@@ -2,7 +2,7 @@
 // Zero-padded FFT convolutions on a square grid, the core of the FFT-accelerated 2-D repulsion.
 // Our own radix-2 FFT (sizes are powers of two) instead of FFTW: no extra dependency, and the
 // transforms are shaped for this one job (see GridConvolver).
-#include "project/TsneParallel.h"
+#include "util/ThreadTeam.h"
 
 #include <cstddef>
 #include <span>

@@ -207,7 +207,7 @@ TsneRepulsion tsneRepulsionFft(const DoubleRowMatrix &y, const FftRepulsionOptio
         throw std::invalid_argument("tsneRepulsionFft: the layout must have 2 columns");
     TsneRepulsion result;
     result.force.resize(y.rows(), 2);
-    detail::ThreadTeam team(threads);
+    ThreadTeam team(threads);
     detail::FftRepulsion fft(options);
     result.z = fft.compute(y.data(), std::size_t(y.rows()), result.force.data(), team);
     return result;

@@ -1,8 +1,8 @@
 #pragma once
 // FIt-SNE's 2-D repulsion as a reusable object (buffers kept between iterations).
 #include "project/Fft.h"
-#include "project/TsneParallel.h"
 #include "project/TsneRepulsion.h"
+#include "util/ThreadTeam.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,7 +3,7 @@
 #include "project/BarnesHut.h"
 #include "project/FftRepulsion.h"
 #include "project/Pca.h"
-#include "project/TsneParallel.h"
+#include "util/ThreadTeam.h"
 
 #include <algorithm>
 #include <cmath>
@@ -95,7 +95,7 @@ public:
         else
             m_bh = std::make_unique<detail::BarnesHutRepulsion>(std::size_t(o.dims), o.theta);
     }
-    double compute(const DoubleRowMatrix &y, double *force, detail::ThreadTeam &team)
+    double compute(const DoubleRowMatrix &y, double *force, ThreadTeam &team)
     {
         const auto n = std::size_t(y.rows());
         if (m_fft)
@@ -118,7 +118,7 @@ template <std::size_t D>
 void iterate(const SparseAffinities &p, const TsneOptions &o, double exaggeration, double momentum,
              const DoubleRowMatrix &y, const DoubleRowMatrix &repulsive, double z,
              DoubleRowMatrix &update, DoubleRowMatrix &gains, DoubleRowMatrix &next,
-             detail::ThreadTeam &team)
+             ThreadTeam &team)
 {
     const std::size_t n = p.n;
     const double lr = o.learningRate, invZ = z > 0 ? 1.0 / z : 0.0;
@@ -254,7 +254,7 @@ void TsneStatus::run(std::size_t iterations, Progress &progress)
         m_iteration = target;
         return;
     }
-    detail::ThreadTeam team(m_options.threads);
+    ThreadTeam team(m_options.threads);
     if (!m_engine.engine)
         m_engine.engine = std::make_shared<detail::TsneRepulsionEngine>(m_options, m_p.n);
     detail::TsneRepulsionEngine &repulsion = *m_engine.engine;
@@ -293,7 +293,7 @@ double TsneStatus::klDivergence() const
     if (n <= kExactKlMaxN) {
         z = tsneRepulsionExact(m_y, m_options.threads).z;
     } else {
-        detail::ThreadTeam team(m_options.threads);
+        ThreadTeam team(m_options.threads);
         detail::TsneRepulsionEngine repulsion(m_options, n);
         DoubleRowMatrix force(m_y.rows(), m_y.cols());
         z = repulsion.compute(m_y, force.data(), team);

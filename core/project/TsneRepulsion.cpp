@@ -83,7 +83,7 @@ TsneRepulsion tsneRepulsionExact(const DoubleRowMatrix &y, unsigned threads)
 {
     TsneRepulsion result;
     result.force.resize(y.rows(), y.cols());
-    detail::ThreadTeam team(threads);
+    ThreadTeam team(threads);
     result.z = detail::exactRepulsion(y.data(), std::size_t(y.rows()), std::size_t(y.cols()),
                                       result.force.data(), team);
     return result;

@@ -2,8 +2,8 @@
 // The repulsive half of the t-SNE gradient, three ways: exact O(N²) (the oracle), FFT-accelerated
 // interpolation for 2-D layouts (Linderman et al. 2019, "FIt-SNE") and Barnes-Hut trees
 // (van der Maaten 2014; quadtree in 2-D, octree in 3-D).
-#include "project/TsneParallel.h"
 #include "util/Parallel.h"
+#include "util/ThreadTeam.h"
 
 #include <Eigen/Core>
 

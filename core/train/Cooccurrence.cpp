@@ -186,10 +186,8 @@ void CooccurrenceCounter::add(const std::uint32_t *ids, const std::uint64_t *off
             std::size_t(std::lower_bound(offsets, offsets + sentences, target) - offsets));
     }
     cut.push_back(sentences);
-    parallelRanges(threads, threads, [&](std::size_t b, std::size_t e, unsigned) {
-        for (std::size_t t = b; t < e; ++t)
-            countRange(*m_workers[t], ids, offsets, cut[t], cut[t + 1]);
-    });
+    runWorkers(threads,
+               [&](unsigned t) { countRange(*m_workers[t], ids, offsets, cut[t], cut[t + 1]); });
     spillIfNeeded();
 }
 

@@ -1,18 +1,23 @@
 // Utilities and the EmbeddingSet container: atomic writes, gzip input, UTF-8, duplicates,
-// shortest float text, parallel ranges, normalisation.
+// shortest float text, parallel ranges and the thread team, normalisation.
 #include "io/ReaderSupport.h"
 #include "util/AtomicFile.h"
 #include "util/InputStream.h"
 #include "util/MappedFile.h"
 #include "util/Parallel.h"
+#include "util/ThreadTeam.h"
 #include "vectors/EmbeddingSet.h"
 
 #include <QtTest>
 
 #include <charconv>
 #include <cmath>
+#include <mutex>
 #include <random>
+#include <set>
 #include <sys/stat.h>
+#include <thread>
+#include <tuple>
 #include <zlib.h>
 
 using namespace embex;
@@ -50,6 +55,8 @@ private slots:
     void dropDuplicates();
     void shortestFloatRoundTrips();
     void parallelRangesCoversAndRethrows();
+    void threadTeamMatchesParallelRanges();
+    void threadTeamRunAndErrors();
     void embeddingSetBasics();
     void embeddingSetNormalized();
     void embeddingSetRejectsBadInput();
@@ -265,6 +272,70 @@ void TstUtil::parallelRangesCoversAndRethrows()
         QCOMPARE(b, e);
     });
     QCOMPARE(calls, 1);
+}
+
+void TstUtil::threadTeamMatchesParallelRanges()
+{
+    // The team splits [0, n) exactly like parallelRanges(), section after section, for team
+    // sizes below, at and above n.
+    for (unsigned size : {1u, 3u, 8u}) {
+        ThreadTeam team(size);
+        QCOMPARE(team.size(), size);
+        for (std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(5), std::size_t(1001)}) {
+            using Part = std::tuple<std::size_t, std::size_t, unsigned>;
+            std::vector<Part> expected, got(size, Part{0, 0, ~0u});
+            std::mutex m;
+            parallelRanges(n, size, [&](std::size_t b, std::size_t e, unsigned t) {
+                std::lock_guard lock(m);
+                expected.emplace_back(b, e, t);
+            });
+            std::vector<int> hits(n, 0);
+            for (int round = 0; round < 3; ++round)
+                team.forRanges(n, [&](std::size_t b, std::size_t e, unsigned t) {
+                    got[t] = {b, e, t};
+                    for (std::size_t i = b; i < e; ++i)
+                        hits[i] += 1;
+                });
+            std::erase_if(got, [](const Part &p) { return std::get<2>(p) == ~0u; });
+            std::sort(expected.begin(), expected.end());
+            QCOMPARE(got, expected);
+            QVERIFY(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 3; }));
+        }
+    }
+}
+
+void TstUtil::threadTeamRunAndErrors()
+{
+    ThreadTeam team(4);
+    std::vector<std::thread::id> ids(4);
+    team.run([&](unsigned t) { ids[t] = std::this_thread::get_id(); });
+    QCOMPARE(ids[0], std::this_thread::get_id()); // the caller is member 0
+    QCOMPARE(std::set<std::thread::id>(ids.begin(), ids.end()).size(), std::size_t(4));
+    // The first error in member order is rethrown after all members finished; the team
+    // stays usable.
+    std::atomic<int> finished{0};
+    try {
+        team.run([&](unsigned t) {
+            ++finished;
+            if (t >= 2)
+                throw std::runtime_error("member " + std::to_string(t));
+        });
+        QFAIL("no exception");
+    } catch (const std::runtime_error &e) {
+        QCOMPARE(std::string(e.what()), std::string("member 2"));
+    }
+    QCOMPARE(finished.load(), 4);
+    QVERIFY_THROWS_EXCEPTION(std::logic_error,
+                             team.forRanges(10, [](std::size_t b, std::size_t, unsigned) {
+                                 if (b > 0)
+                                     throw std::logic_error("range");
+                             }));
+    std::atomic<std::size_t> sum{0};
+    team.forRanges(100, [&](std::size_t b, std::size_t e, unsigned) {
+        for (std::size_t i = b; i < e; ++i)
+            sum += i;
+    });
+    QCOMPARE(sum.load(), std::size_t(4950));
 }
 
 void TstUtil::embeddingSetBasics()

@@ -5,7 +5,7 @@
 #include "cli/Commands.h"
 #include "cli/Json.h"
 #include "contextual/ContextStudy.h"
-#include "io/ReaderSupport.h"
+#include "util/FloatText.h"
 
 #include <charconv>
 #include <cstdio>
@@ -67,7 +67,7 @@ LayerRequest parseLayers(const std::string &text, std::size_t layers)
 std::string formatFloat(float v)
 {
     std::string s;
-    detail::appendShortestFloat(s, v);
+    appendShortestFloat(s, v);
     return s;
 }
 

@@ -4,11 +4,11 @@
 #include "cli/Commands.h"
 #include "cli/Json.h"
 #include "io/Formats.h"
-#include "io/ReaderSupport.h"
 #include "project/Pca.h"
 #include "project/Quality.h"
 #include "project/Tsne.h"
 #include "util/AtomicFile.h"
+#include "util/FloatText.h"
 
 #include <algorithm>
 #include <charconv>
@@ -82,7 +82,7 @@ std::string coordinateLines(const EmbeddingSet &set, const RowMatrix &layout)
         appendField(out, set.word(WordId(i)));
         for (Eigen::Index c = 0; c < layout.cols(); ++c) {
             out.push_back('\t');
-            detail::appendShortestFloat(out, layout(i, c));
+            appendShortestFloat(out, layout(i, c));
         }
         out.push_back('\n');
     }

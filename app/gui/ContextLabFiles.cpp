@@ -46,18 +46,13 @@ bool ContextLab::loadSentencesFile(const QString &path)
     }
     const QByteArray bytes = f.read(kMaxBytes + 1);
     const std::string_view view(bytes.constData(), std::size_t(bytes.size()));
-    for (std::size_t i = 0; i < view.size();) {
-        std::uint32_t cp = 0;
-        const std::size_t n = detail::decodeUtf8(view, i, cp);
-        if (n == 0) {
-            showError(tr("Could not read the sentences"),
-                      tr("%1: not UTF-8 text (invalid byte 0x%2 at offset %3)")
-                          .arg(QDir::toNativeSeparators(path))
-                          .arg(uint(std::uint8_t(view[i])), 2, 16, QLatin1Char('0'))
-                          .arg(i));
-            return false;
-        }
-        i += n;
+    if (const std::size_t i = firstInvalidUtf8(view); i < view.size()) {
+        showError(tr("Could not read the sentences"),
+                  tr("%1: not UTF-8 text (invalid byte 0x%2 at offset %3)")
+                      .arg(QDir::toNativeSeparators(path))
+                      .arg(uint(std::uint8_t(view[i])), 2, 16, QLatin1Char('0'))
+                      .arg(i));
+        return false;
     }
     const QString text = QString::fromUtf8(bytes);
     QStringList lines;

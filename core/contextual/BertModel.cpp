@@ -1,7 +1,7 @@
 #include "contextual/BertModel.h"
 #include "contextual/JsonValue.h"
 #include "contextual/Safetensors.h"
-#include "io/FormatError.h"
+#include "util/FormatError.h"
 #include "util/MemoryBudget.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // Strict recursive-descent JSON parser (RFC 8259) with depth and size limits.
 #include "contextual/JsonValue.h"
-#include "contextual/ReadFile.h"
-#include "contextual/Utf8.h"
+#include "util/RegularFile.h"
+#include "util/Utf8.h"
 
 #include <cerrno>
 #include <charconv>
@@ -348,7 +348,7 @@ private:
                 fail(m_i, "unescaped control character (" + describe(m_i) + ") in a string");
             if (c >= 0x80) {
                 std::uint32_t cp;
-                const std::size_t n = detail::decodeUtf8(m_s, m_i, cp);
+                const std::size_t n = decodeUtf8(m_s, m_i, cp);
                 if (n == 0)
                     fail(m_i, "invalid UTF-8 in a string");
                 out.append(m_s.substr(m_i, n));
@@ -394,7 +394,7 @@ private:
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                     len = 12;
                 }
-                detail::encodeUtf8(cp, out);
+                encodeUtf8(cp, out);
                 m_i += len;
                 continue;
             }
@@ -481,7 +481,7 @@ JsonDocument JsonDocument::read(const std::string &path, const JsonLimits &limit
 {
     JsonDocument doc;
     doc.m_path = path;
-    doc.m_text = detail::readWholeFile(path, limits.maxBytes);
+    doc.m_text = readWholeFile(path, limits.maxBytes);
     // A byte order mark becomes three spaces: offsets then count from the start of the file.
     if (doc.m_text.compare(0, 3, "\xEF\xBB\xBF") == 0)
         doc.m_text.replace(0, 3, "   ");

@@ -1,7 +1,7 @@
 #pragma once
 // A small strict JSON (RFC 8259) reader for the files of a model folder: the safetensors
 // header, config.json, tokenizer.json, tokenizer_config.json.
-#include "io/FormatError.h"
+#include "util/FormatError.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "contextual/Safetensors.h"
 #include "contextual/JsonValue.h"
-#include "io/FormatError.h"
+#include "util/FormatError.h"
 #include "util/Half.h"
 
 #include <sys/stat.h>

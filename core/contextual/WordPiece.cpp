@@ -1,9 +1,9 @@
 #include "contextual/WordPiece.h"
 #include "contextual/JsonValue.h"
-#include "contextual/ReadFile.h"
 #include "contextual/Unicode.h"
-#include "contextual/Utf8.h"
-#include "io/FormatError.h"
+#include "util/FormatError.h"
+#include "util/RegularFile.h"
+#include "util/Utf8.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -228,7 +228,7 @@ void WordPieceTokenizer::basicTokenize(std::string_view text, std::size_t begin,
 
     for (std::size_t i = begin; i < end;) {
         std::uint32_t cp;
-        std::size_t n = detail::decodeUtf8(text.substr(0, end), i, cp);
+        std::size_t n = decodeUtf8(text.substr(0, end), i, cp);
         if (n == 0) {
             cp = 0xFFFD;
             n = 1;
@@ -273,7 +273,7 @@ void WordPieceTokenizer::wordPieces(const std::vector<Char> &word, std::string_v
     std::vector<std::size_t> at; // byte offset in utf8 of each character, plus the end
     for (const Char &c : word) {
         at.push_back(utf8.size());
-        detail::encodeUtf8(c.cp, utf8);
+        encodeUtf8(c.cp, utf8);
     }
     at.push_back(utf8.size());
 
@@ -309,7 +309,7 @@ void WordPieceTokenizer::wordPieces(const std::vector<Char> &word, std::string_v
 
 std::vector<std::string> WordPieceTokenizer::readVocabTxt(const std::string &path)
 {
-    const std::string text = detail::readWholeFile(path, std::size_t(1) << 30);
+    const std::string text = readWholeFile(path, std::size_t(1) << 30);
     if (text.empty())
         throw FormatError(path, "empty vocabulary file");
     // Lines end at \n, \r\n or \r (Python's universal newlines, which Hugging Face's
@@ -322,7 +322,7 @@ std::vector<std::string> WordPieceTokenizer::readVocabTxt(const std::string &pat
         if (i == text.size() && start == i)
             break;
         std::string_view line(text.data() + start, i - start);
-        if (!detail::isValidUtf8(line))
+        if (!isValidUtf8(line))
             throw FormatError::atLine(path, vocab.size() + 1, "token is not valid UTF-8");
         vocab.emplace_back(line);
         if (i + 1 < text.size() && text[i] == '\r' && text[i + 1] == '\n')

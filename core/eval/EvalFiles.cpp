@@ -3,9 +3,9 @@
 // skip a line silently.
 #include "eval/Evaluation.h"
 
-#include "eval/Utf8.h"
-#include "io/FormatError.h"
+#include "util/FormatError.h"
 #include "util/InputStream.h"
+#include "util/Utf8.h"
 
 #include <charconv>
 #include <cmath>
@@ -13,6 +13,14 @@
 
 namespace embex {
 namespace {
+
+/// Whether cp is whitespace to Python (str.isspace(), what str.split() splits on).
+bool isPythonSpace(std::uint32_t cp)
+{
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
+           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
 
 std::string readAll(const std::string &path)
 {
@@ -50,7 +58,7 @@ void requireUtf8(std::string_view line, const std::string &path, std::uint64_t l
 {
     std::uint32_t cp = 0;
     for (std::size_t i = 0; i < line.size();) {
-        const std::size_t len = detail::decodeUtf8(line, i, cp);
+        const std::size_t len = decodeUtf8(line, i, cp);
         if (len == 0)
             throw FormatError::atLine(path, lineNo,
                                       "invalid UTF-8 (byte " + std::to_string(i + 1) + ")");
@@ -65,8 +73,8 @@ std::vector<std::string_view> splitWhitespace(std::string_view line)
     std::size_t start = std::string_view::npos;
     std::uint32_t cp = 0;
     for (std::size_t i = 0; i < line.size();) {
-        const std::size_t len = detail::decodeUtf8(line, i, cp);
-        if (detail::isPythonSpace(cp)) {
+        const std::size_t len = decodeUtf8(line, i, cp);
+        if (isPythonSpace(cp)) {
             if (start != std::string_view::npos)
                 words.push_back(line.substr(start, i - start));
             start = std::string_view::npos;

@@ -6,7 +6,7 @@
 //   upper(c) = c + delta for c = first, first + step, ..., last;
 //   longer results (ß -> SS, ﬁ -> FI, ...) -> kMulti as UTF-8.
 #include "eval/Evaluation.h"
-#include "eval/Utf8.h"
+#include "util/Utf8.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -159,11 +159,11 @@ void appendUpper(std::uint32_t cp, std::string &out)
     if (run != std::begin(kRuns)) {
         const Run &r = *(run - 1);
         if (cp <= r.last && (cp - r.first) % std::uint32_t(r.step) == 0) {
-            detail::encodeUtf8(std::uint32_t(std::int64_t(cp) + r.delta), out);
+            encodeUtf8(std::uint32_t(std::int64_t(cp) + r.delta), out);
             return;
         }
     }
-    detail::encodeUtf8(cp, out);
+    encodeUtf8(cp, out);
 }
 
 } // namespace
@@ -180,7 +180,7 @@ std::string pythonUpper(std::string_view utf8)
             continue;
         }
         std::uint32_t cp = 0;
-        const std::size_t len = detail::decodeUtf8(utf8, i, cp);
+        const std::size_t len = decodeUtf8(utf8, i, cp);
         if (len == 0) {
             out += char(b);
             ++i;

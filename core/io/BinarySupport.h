@@ -1,12 +1,11 @@
 #pragma once
 // Helpers shared by the binary readers/writers (internal to core/io): little-endian loads,
-// finiteness checks, gzip size bounds, printable snippets of raw bytes for messages.
+// finiteness checks, gzip size bounds, printable snippets of raw bytes for messages. The
+// regular-file check before mapping a file is util/RegularFile.h's requireRegularFile.
 #include "io/ReaderSupport.h"
-
-#include <sys/stat.h>
+#include "util/RegularFile.h"
 
 #include <bit>
-#include <cerrno>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -89,20 +88,6 @@ inline std::string printable(std::string_view s, std::size_t maxBytes = 60)
     if (n < s.size())
         out += "...";
     return out;
-}
-
-/// Throws std::runtime_error (with InputStream's wording) unless path is a regular file. Called
-/// before MappedFile, whose blocking open() would wait forever on a FIFO.
-inline void requireRegularFile(const std::string &path)
-{
-    struct stat st
-    {};
-    if (::stat(path.c_str(), &st) != 0)
-        throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        throw std::runtime_error(path + ": is a directory, not a file");
-    if (!S_ISREG(st.st_mode))
-        throw std::runtime_error(path + ": not a regular file (FIFO, socket or device)");
 }
 
 /// File name without folders, for messages that mention a second file.

@@ -42,10 +42,10 @@
 // place: it is decoded into owned float32 storage (exactly; every half is a float), and an Inf
 // or NaN half is reported by its byte offset, row and word.
 #include "io/BinarySupport.h"
-#include "io/FormatError.h"
 #include "io/ReaderSupport.h"
 #include "io/Readers.h"
 #include "util/AtomicFile.h"
+#include "util/FormatError.h"
 #include "util/Half.h"
 #include "util/InputStream.h"
 #include "util/MappedFile.h"

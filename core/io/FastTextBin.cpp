@@ -9,9 +9,9 @@
 // row averaged with its subword rows), exactly what fastText's own .vec export writes. The
 // model stays alive behind the set's OovProvider so unknown words get subword vectors.
 #include "io/BinarySupport.h"
-#include "io/FormatError.h"
 #include "io/ReaderSupport.h"
 #include "io/Readers.h"
+#include "util/FormatError.h"
 #include "util/InputStream.h"
 #include "util/MappedFile.h"
 #include "util/MemoryBudget.h"

@@ -1,6 +1,6 @@
-#include "io/FormatError.h"
 #include "io/Readers.h"
 #include "util/AtomicFile.h"
+#include "util/FormatError.h"
 #include "util/InputStream.h"
 
 #include <algorithm>

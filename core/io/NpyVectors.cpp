@@ -9,10 +9,10 @@
 // range are an error). C order only. The writer produces what numpy.save writes for a '<f4'
 // C-order array (version 1.0, header padded to a multiple of 64 bytes).
 #include "io/BinarySupport.h"
-#include "io/FormatError.h"
 #include "io/ReaderSupport.h"
 #include "io/Readers.h"
 #include "util/AtomicFile.h"
+#include "util/FormatError.h"
 #include "util/InputStream.h"
 
 #include <algorithm>

@@ -1,5 +1,10 @@
 #pragma once
-// Helpers shared by the readers (internal to core/io).
+// Helpers shared by the readers (internal to core/io). The readers' UTF-8 checks and float text
+// come from util (included here for them): isValidUtf8 and sanitizeUtf8 (util/Utf8.h),
+// appendShortestFloat (util/FloatText.h).
+#include "util/FloatText.h"
+#include "util/Utf8.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,17 +26,9 @@ inline constexpr std::uint64_t kWordOverheadBytes = 64;
 void requireMemoryForRows(const std::string &path, std::uint64_t rows, std::uint64_t dim,
                           bool words = true);
 
-/// True if s is valid UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
-bool isValidUtf8(std::string_view s);
-/// s with each invalid UTF-8 sequence replaced by U+FFFD.
-std::string sanitizeUtf8(std::string_view s);
-
 /// Removes rows whose word occurred earlier (first one kept) from words and the row-major data
 /// (dim floats per word), preserving order. Returns how many were removed.
 std::size_t dropDuplicateWords(std::vector<std::string> &words, std::vector<float> &data,
                                std::size_t dim, std::vector<std::size_t> *keptRows = nullptr);
-
-/// Shortest decimal text that reads back (std::from_chars) to exactly v.
-void appendShortestFloat(std::string &out, float v);
 
 } // namespace embex::detail

@@ -10,9 +10,9 @@
 #include "io/TextParsing.h"
 
 #include "io/FloatParsing.h"
-#include "io/FormatError.h"
 #include "io/ReaderSupport.h"
 #include "io/Readers.h"
+#include "util/FormatError.h"
 #include "util/InputStream.h"
 #include "util/Parallel.h"
 

@@ -2,10 +2,10 @@
 // "count dim" header. Parsing is done by the block-parallel engine in TextParsing.cpp.
 #include "io/TextParsing.h"
 
-#include "io/FormatError.h"
 #include "io/ReaderSupport.h"
 #include "io/Readers.h"
 #include "util/AtomicFile.h"
+#include "util/FormatError.h"
 
 #include <string>
 

@@ -4,10 +4,10 @@
 // The Projector's metadata rule: blank lines are ignored; if the first line has no tab the file
 // has one column and no header (each line is a label), otherwise the first line names the
 // columns. Missing trailing fields read as empty.
-#include "io/FormatError.h"
 #include "io/ReaderSupport.h"
 #include "io/Readers.h"
 #include "io/TextParsing.h"
+#include "util/FormatError.h"
 #include "util/InputStream.h"
 
 #include <algorithm>

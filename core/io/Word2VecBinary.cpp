@@ -6,10 +6,10 @@
 //
 // Reading is a block-buffered scan: find the space after the word, memcpy the floats.
 #include "io/BinarySupport.h"
-#include "io/FormatError.h"
 #include "io/ReaderSupport.h"
 #include "io/Readers.h"
 #include "util/AtomicFile.h"
+#include "util/FormatError.h"
 #include "util/InputStream.h"
 
 #include <algorithm>

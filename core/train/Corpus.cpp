@@ -1,7 +1,7 @@
 #include "train/Corpus.h"
 
-#include "io/ReaderSupport.h"
 #include "util/InputStream.h"
+#include "util/Utf8.h"
 
 #include <algorithm>
 #include <cctype>
@@ -119,8 +119,8 @@ template <typename Emit>
 void forEachToken(std::string_view line, const TokenizerOptions &options, Emit &&emit)
 {
     std::string clean;
-    if (!detail::isValidUtf8(line)) {
-        clean = detail::sanitizeUtf8(line);
+    if (!isValidUtf8(line)) {
+        clean = sanitizeUtf8(line);
         line = clean;
     }
     std::size_t i = 0;

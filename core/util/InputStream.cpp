@@ -1,4 +1,5 @@
 #include "util/InputStream.h"
+#include "util/RegularFile.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -14,28 +15,10 @@ namespace embex {
 
 InputStream::InputStream(const std::string &path) : m_path(path)
 {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
-    struct stat st
-    {};
-    if (::fstat(fd, &st) != 0) {
-        int err = errno;
-        ::close(fd);
-        throw std::runtime_error(path + ": cannot stat: " + std::strerror(err));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        ::close(fd);
-        throw std::runtime_error(path + ": is a directory, not a file");
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw std::runtime_error(path + ": not a regular file (FIFO, socket or device)");
-    }
-    // Back to blocking reads for a regular file.
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    m_fileSize = static_cast<std::uint64_t>(st.st_size);
-    m_mtimeNs = std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    const OpenedFile file = openRegularFile(path);
+    const int fd = file.fd;
+    m_fileSize = file.size;
+    m_mtimeNs = file.mtimeNs;
     m_statFd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
     unsigned char magic[2] = {0, 0};
     ssize_t got = ::pread(fd, magic, 2, 0);

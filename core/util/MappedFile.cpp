@@ -1,4 +1,5 @@
 #include "util/MappedFile.h"
+#include "util/RegularFile.h"
 
 #include <atomic>
 #include <cerrno>
@@ -109,18 +110,10 @@ std::int64_t mtimeNs(const struct stat &st)
 
 MappedFile::MappedFile(const std::string &path) : m_path(path)
 {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); // a FIFO must not block
-    if (fd < 0)
-        throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
-    struct stat st
-    {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw std::runtime_error(
-            path + (S_ISDIR(st.st_mode) ? ": is a directory, not a file" : ": not a regular file"));
-    }
-    m_size = static_cast<std::size_t>(st.st_size);
-    m_mtimeNs = mtimeNs(st);
+    const OpenedFile file = openRegularFile(path);
+    const int fd = file.fd;
+    m_size = static_cast<std::size_t>(file.size);
+    m_mtimeNs = file.mtimeNs;
     if (m_size > 0) {
         void *p = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) {

@@ -1,12 +1,12 @@
 #pragma once
-// Strict UTF-8 decoding and encoding shared by core (eval, contextual). Validation and
-// repair of whole strings: io/ReaderSupport.h (isValidUtf8, sanitizeUtf8).
+// Strict UTF-8, the one place for it in Embex: decoding and encoding of single code points, and
+// validation and repair of whole strings (the readers, the corpus, the tokenizer, the app).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace embex::detail {
+namespace embex {
 
 /// Decodes the UTF-8 sequence at s[i] (i < s.size()) into cp; returns its length in bytes, or 0
 /// when it is invalid (a stray continuation byte, an overlong form, a surrogate, a code point
@@ -68,4 +68,17 @@ inline void encodeUtf8(std::uint32_t cp, std::string &out)
     }
 }
 
-} // namespace embex::detail
+/// Offset of the first byte that does not start a valid sequence (see decodeUtf8), or s.size()
+/// when all of s is valid UTF-8.
+std::size_t firstInvalidUtf8(std::string_view s);
+
+/// True if s is valid UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
+inline bool isValidUtf8(std::string_view s)
+{
+    return firstInvalidUtf8(s) == s.size();
+}
+
+/// s with each invalid UTF-8 sequence replaced by U+FFFD (one per invalid byte).
+std::string sanitizeUtf8(std::string_view s);
+
+} // namespace embex

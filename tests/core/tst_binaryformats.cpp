@@ -2,9 +2,9 @@
 // Real fixtures are compared with independent oracles (raw bytes, the .vec exports, libfasttext
 // itself); malformed inputs are built here and every error is checked by its message.
 #include "io/FastTextLib.h"
-#include "io/FormatError.h"
 #include "io/Formats.h"
 #include "io/Readers.h"
+#include "util/FormatError.h"
 #include "util/MappedFile.h"
 
 #include <QtTest>

@@ -1,8 +1,8 @@
 // Embex float16 storage and the default set the GUI opens. The half conversion is checked
 // against an oracle built here without Embex code: every one of the 65,536 halves decoded with
 // std::ldexp, and float → half as "the nearest decoded half, ties to the even bit pattern".
-#include "io/FormatError.h"
 #include "io/Formats.h"
+#include "util/FormatError.h"
 #include "util/Half.h"
 
 #include <QtTest>

@@ -6,7 +6,7 @@
 #include "contextual/ContextVectors.h"
 #include "contextual/Encoder.h"
 #include "contextual/Safetensors.h"
-#include "io/FormatError.h"
+#include "util/FormatError.h"
 
 #include <QtTest>
 

@@ -2,8 +2,8 @@
 // by tests/make_eval_expected.py), a double-precision brute force of gensim's loop on random
 // sets, scipy's correlations, and every malformed-file rule.
 #include "eval/Evaluation.h"
-#include "io/FormatError.h"
 #include "io/Formats.h"
+#include "util/FormatError.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 // Format detection on every real fixture, and the catalogue of malformed inputs: each must give
 // a FormatError whose one-line message names the file, the place and the rule.
-#include "io/FormatError.h"
 #include "io/Formats.h"
+#include "util/FormatError.h"
 
 #include "BadInputCases.h"
 

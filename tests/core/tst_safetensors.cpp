@@ -2,7 +2,7 @@
 // of malformed files, each of which must give a FormatError naming the file, the byte offset and
 // the rule.
 #include "contextual/Safetensors.h"
-#include "io/FormatError.h"
+#include "util/FormatError.h"
 
 #include <QtTest>
 

@@ -2,9 +2,9 @@
 // Oracles: every fixture value is parsed independently (QString::toDouble) and compared bit for
 // bit; parallel results are compared with the single-thread result; errors are asserted on their
 // message (file, line, rule).
-#include "io/FormatError.h"
 #include "io/Readers.h"
 #include "io/TextParsing.h"
+#include "util/FormatError.h"
 
 #include <QtTest>
 

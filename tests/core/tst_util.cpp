@@ -1,17 +1,21 @@
 // Utilities and the EmbeddingSet container: atomic writes, gzip input, UTF-8, duplicates,
-// shortest float text, parallel ranges and the thread team, normalisation.
+// shortest float text, parallel ranges and the thread team, whole-file reads, normalisation.
 #include "io/ReaderSupport.h"
 #include "util/AtomicFile.h"
+#include "util/FloatText.h"
 #include "util/InputStream.h"
 #include "util/MappedFile.h"
 #include "util/Parallel.h"
+#include "util/RegularFile.h"
 #include "util/ThreadTeam.h"
+#include "util/Utf8.h"
 #include "vectors/EmbeddingSet.h"
 
 #include <QtTest>
 
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <set>
@@ -48,6 +52,7 @@ private slots:
     void atomicFileLargeWrites();
     void inputStreamPlainAndGzipAgree();
     void inputStreamRejectsDirectoryAndFifo();
+    void readWholeFileChecks();
     void inputStreamTruncatedGzip();
     void mappedFile();
     void utf8_data();
@@ -135,6 +140,39 @@ void TstUtil::inputStreamPlainAndGzipAgree()
     }
 }
 
+void TstUtil::readWholeFileChecks()
+{
+    const QByteArray data("a small file\n\0with a NUL", 25);
+    const QString path = m_dir.filePath("small.txt");
+    writeFile(path, data);
+    const std::string got = readWholeFile(path.toStdString(), 25);
+    QCOMPARE(QByteArray(got.data(), qsizetype(got.size())), data);
+    QCOMPARE(requireRegularFile(path.toStdString()), std::uint64_t(25));
+    const auto message = [](const std::function<void()> &fn) {
+        try {
+            fn();
+        } catch (const std::runtime_error &e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    const std::string p = path.toStdString();
+    QCOMPARE(message([&] { readWholeFile(p, 24); }),
+             p + ": file is 25 bytes, more than the limit of 24");
+    const std::string dir = m_dir.path().toStdString();
+    QCOMPARE(message([&] { readWholeFile(dir, 100); }), dir + ": is a directory, not a file");
+    const std::string fifo = m_dir.filePath("whole.fifo").toStdString();
+    QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+    // Refused without waiting for a writer, by both entry points.
+    QCOMPARE(message([&] { readWholeFile(fifo, 100); }),
+             fifo + ": not a regular file (FIFO, socket or device)");
+    QCOMPARE(message([&] { requireRegularFile(fifo); }),
+             fifo + ": not a regular file (FIFO, socket or device)");
+    QVERIFY(message([&] {
+                readWholeFile(dir + "/missing", 100);
+            }).starts_with(dir + "/missing: cannot open: "));
+}
+
 void TstUtil::inputStreamRejectsDirectoryAndFifo()
 {
     try {
@@ -212,10 +250,18 @@ void TstUtil::utf8()
     QFETCH(bool, valid);
     QFETCH(QByteArray, sanitized);
     std::string_view s(input.constData(), std::size_t(input.size()));
-    QCOMPARE(detail::isValidUtf8(s), valid);
-    std::string out = detail::sanitizeUtf8(s);
+    QCOMPARE(isValidUtf8(s), valid);
+    // The first invalid byte is where the repaired text first differs from the input.
+    const std::size_t first = firstInvalidUtf8(s);
+    QCOMPARE(first == s.size(), valid);
+    if (!valid) {
+        QVERIFY(isValidUtf8(s.substr(0, first)));
+        QCOMPARE(sanitizeUtf8(s).substr(0, first + 3),
+                 std::string(s.substr(0, first)) + "\xEF\xBF\xBD");
+    }
+    std::string out = sanitizeUtf8(s);
     QCOMPARE(QByteArray(out.data(), qsizetype(out.size())), sanitized);
-    QVERIFY(detail::isValidUtf8(out));
+    QVERIFY(isValidUtf8(out));
 }
 
 void TstUtil::dropDuplicates()
@@ -243,7 +289,7 @@ void TstUtil::shortestFloatRoundTrips()
     }
     for (float v : values) {
         std::string s;
-        detail::appendShortestFloat(s, v);
+        appendShortestFloat(s, v);
         float back = 0;
         auto r = std::from_chars(s.data(), s.data() + s.size(), back);
         QVERIFY(r.ec == std::errc());

@@ -4,7 +4,7 @@
 // that reads tokenizer.json.
 #include "contextual/JsonValue.h"
 #include "contextual/WordPiece.h"
-#include "io/FormatError.h"
+#include "util/FormatError.h"
 
 #include <QtTest>
 

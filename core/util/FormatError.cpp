@@ -1,4 +1,4 @@
-#include "io/FormatError.h"
+#include "util/FormatError.h"
 
 namespace embex {
 

@@ -4,7 +4,7 @@
 #
 #   bench/train_glove.sh BUILD_DIR [GLOVE_BIN_DIR] [RUNS]
 #
-# BUILD_DIR holds bin/embex-cli and core/libembex_core.a (a Release build). GLOVE_BIN_DIR holds
+# BUILD_DIR holds bin/embex-cli and core/libembex_*.a (a Release build). GLOVE_BIN_DIR holds
 # the reference binaries built from GloVe's sources with its Makefile flags
 # (gcc -O3 -march=native -funroll-loops -pthread ... -lm); it is not packaged in Debian, so without
 # it only Embex runs. (The numbers in bench/README.md used glove.c v0.2 and the 2018 cooccur.c,
@@ -41,8 +41,9 @@ int main(int, char **argv)
     }
 }
 EOF
-g++ -O2 -std=c++20 -I"$ROOT/core" "$WORK/tokenise.cpp" "$BUILD/core/libembex_core.a" -lz \
-    -lfasttext -pthread -o "$WORK/tokenise"
+g++ -O2 -std=c++20 -I"$ROOT/core" "$WORK/tokenise.cpp" "$BUILD/core/libembex_train.a" \
+    "$BUILD/core/libembex_io.a" "$BUILD/core/libembex_vectors.a" "$BUILD/core/libembex_util.a" \
+    -lz -lfasttext -pthread -o "$WORK/tokenise"
 "$WORK/tokenise" "$ROOT/resources/brown.txt.gz" > "$WORK/brown.txt"
 echo "corpus: $(wc -l < "$WORK/brown.txt") sentences, $(wc -w < "$WORK/brown.txt") tokens"
 

@@ -1,4 +1,4 @@
-#include "render/Camera.h"
+#include "Camera.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "render/LabelPlacer.h"
+#include "LabelPlacer.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "render/PointRenderer.h"
+#include "PointRenderer.h"
 
 #include <QOpenGLContext>
 #include <QOpenGLPixelTransferOptions>

@@ -1,6 +1,6 @@
 // ScatterView's QPainter layer (labels, legend, box) and its exports (PNG at any size, SVG).
-#include "render/LabelPlacer.h"
-#include "render/ScatterView.h"
+#include "LabelPlacer.h"
+#include "ScatterView.h"
 
 #include <QOpenGLFramebufferObject>
 #include <QOpenGLPaintDevice>

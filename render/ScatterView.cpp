@@ -1,6 +1,6 @@
-#include "render/ScatterView.h"
+#include "ScatterView.h"
 
-#include "render/LabelPlacer.h"
+#include "LabelPlacer.h"
 
 #include <QGuiApplication>
 #include <QMouseEvent>

@@ -1,8 +1,8 @@
 #pragma once
 // The OpenGL scatter view (docs/ARCHITECTURE.md, "The scatter view"): points, labels,
 // highlights, neighbour lines, 2-D/3-D cameras, level of detail for large sets, picking, export.
-#include "render/Camera.h"
-#include "render/PointRenderer.h"
+#include "Camera.h"
+#include "PointRenderer.h"
 
 #include <QElapsedTimer>
 #include <QOpenGLWidget>

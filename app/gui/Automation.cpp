@@ -1,7 +1,7 @@
 #include "gui/Automation.h"
 
+#include "ScatterView.h"
 #include "gui/MainWindow.h"
-#include "render/ScatterView.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 #pragma once
 // Point colours and the matching legend for the scatter view.
-#include "render/ScatterView.h"
+#include "ScatterView.h"
 #include "vectors/EmbeddingSet.h"
 
 #include <QString>

@@ -1,11 +1,11 @@
 #include "gui/ContextLab.h"
 
+#include "ScatterView.h"
 #include "gui/ColorScheme.h"
 #include "gui/ContextPresets.h"
 #include "gui/FutureResult.h"
 #include "gui/Heatmap.h"
 #include "gui/LineChart.h"
-#include "render/ScatterView.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>

@@ -1,7 +1,7 @@
 // The context lab's files: sentences read from a text file, the window and the occurrences
 // exported.
+#include "ScatterView.h"
 #include "gui/ContextLab.h"
-#include "render/ScatterView.h"
 #include "util/Utf8.h"
 
 #include <QDir>

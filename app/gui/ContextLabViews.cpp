@@ -1,10 +1,10 @@
 // The context lab's views: everything that follows the study, the layer and the threshold.
+#include "ScatterView.h"
 #include "gui/ColorScheme.h"
 #include "gui/ContextLab.h"
 #include "gui/Heatmap.h"
 #include "gui/LineChart.h"
 #include "project/Pca.h"
-#include "render/ScatterView.h"
 
 #include <QCheckBox>
 #include <QHeaderView>

@@ -1,5 +1,6 @@
 #include "gui/MainWindow.h"
 
+#include "ScatterView.h"
 #include "gui/AppearanceBar.h"
 #include "gui/DataDock.h"
 #include "gui/FutureResult.h"
@@ -9,7 +10,6 @@
 #include "gui/ShippedLayout.h"
 #include "gui/TrainLab.h"
 #include "gui/TsneRunner.h"
-#include "render/ScatterView.h"
 
 #include <QAction>
 #include <QApplication>

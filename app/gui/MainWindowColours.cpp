@@ -1,5 +1,6 @@
 // MainWindow's colours: the colour modes, and projection honesty measured in the background
 // for the layout shown (grey until then; never on a half-made t-SNE map).
+#include "ScatterView.h"
 #include "gui/AppearanceBar.h"
 #include "gui/ColorScheme.h"
 #include "gui/FutureResult.h"
@@ -7,7 +8,6 @@
 #include "gui/PromiseProgress.h"
 #include "gui/TsneRunner.h"
 #include "project/Quality.h"
-#include "render/ScatterView.h"
 
 #include <QProgressBar>
 #include <QStatusBar>

@@ -1,5 +1,6 @@
 // MainWindow's data: opening files and sets trained in the lab, carrying the word-level state
 // over to the new set (see MainWindow.h), recent files, and the lab windows.
+#include "ScatterView.h"
 #include "gui/AppearanceBar.h"
 #include "gui/ContextLab.h"
 #include "gui/DataDock.h"
@@ -11,7 +12,6 @@
 #include "gui/SelectionDock.h"
 #include "gui/TrainLab.h"
 #include "gui/TsneRunner.h"
-#include "render/ScatterView.h"
 
 #include <QApplication>
 #include <QCoreApplication>

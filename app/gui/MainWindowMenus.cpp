@@ -1,11 +1,11 @@
 // MainWindow's menus, exports and help texts.
+#include "ScatterView.h"
 #include "gui/AppearanceBar.h"
 #include "gui/DataDock.h"
 #include "gui/MainWindow.h"
 #include "gui/ProjectionDock.h"
 #include "gui/SearchDock.h"
 #include "gui/SelectionDock.h"
-#include "render/ScatterView.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,9 +1,9 @@
 // MainWindow's word-level state: search, selection, neighbours and box-selected words, and
 // how they are drawn on the points of the current layout (see MainWindow.h).
+#include "ScatterView.h"
 #include "gui/MainWindow.h"
 #include "gui/SearchDock.h"
 #include "gui/SelectionDock.h"
-#include "render/ScatterView.h"
 
 #include <QRegularExpression>
 #include <QStatusBar>

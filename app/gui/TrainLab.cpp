@@ -1,11 +1,11 @@
 #include "gui/TrainLab.h"
 
+#include "ScatterView.h"
 #include "gui/LineChart.h"
 #include "gui/NeighborModel.h"
 #include "gui/ReplayControl.h"
 #include "gui/TrainSettings.h"
 #include "io/Formats.h"
-#include "render/ScatterView.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -8,13 +8,13 @@
 // and closing the lab while a job runs.
 #include "../core/TestRandom.h"
 #include "GuiTestSupport.h"
+#include "ScatterView.h"
 #include "gui/ContextLab.h"
 #include "gui/ContextPresets.h"
 #include "gui/Heatmap.h"
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
 #include "io/Formats.h"
-#include "render/ScatterView.h"
 #include "search/ExactIndex.h"
 
 #include <QAction>

@@ -6,13 +6,13 @@
 // search puts the exact word first, labels keep off the selection and the legend.
 #include "../core/TestSanitizers.h"
 #include "GuiTestSupport.h"
+#include "ScatterView.h"
 #include "gui/MainWindow.h"
 #include "gui/SelectionDock.h"
 #include "gui/ShippedLayout.h"
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
 #include "project/Quality.h"
-#include "render/ScatterView.h"
 
 #include <QCheckBox>
 #include <QClipboard>

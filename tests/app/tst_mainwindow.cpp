@@ -4,13 +4,13 @@
 // path.
 #include "../core/TestSanitizers.h"
 #include "GuiTestSupport.h"
+#include "ScatterView.h"
 #include "eval/Evaluation.h"
 #include "gui/EvalDialog.h"
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
-#include "render/ScatterView.h"
 #include "search/ExactIndex.h"
 
 #include <QAbstractItemModelTester>

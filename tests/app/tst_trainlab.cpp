@@ -5,6 +5,7 @@
 // messages, the result opens in the explorer and saves; one run with the real trainer.
 #include "../core/TestSanitizers.h"
 #include "GuiTestSupport.h"
+#include "ScatterView.h"
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
@@ -12,7 +13,6 @@
 #include "gui/TrainSettings.h"
 #include "io/Formats.h"
 #include "project/Procrustes.h"
-#include "render/ScatterView.h"
 #include "train/ShippedCorpus.h"
 #include "train/TrainSupport.h"
 

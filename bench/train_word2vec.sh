@@ -8,8 +8,11 @@
 # Prints per run: Embex's wall time of `embex-cli train` (reading + counting the corpus,
 # training, writing a .embex file) and its training time alone; gensim's build_vocab + train and
 # train alone (on sentences already tokenised in Python by the same rules); then medians, and
-# analogy accuracy / WordSim-353 Spearman of every run, averaged over the seeds, both measured by
-# gensim (bench/word2vec_gensim.py).
+# analogy accuracy / WordSim-353 and SimLex-999 Spearman of every run, averaged over the seeds,
+# all measured by gensim (bench/word2vec_gensim.py).
+#
+#   CORPUS=resources/sotu-moby-dick.txt.gz MODELS=skipgram SEEDS="1 2 3" bench/train_word2vec.sh
+#       the 2-million-token corpus, skip-gram only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -22,7 +25,7 @@ cmake --build "$BUILD" --target embex-cli >/dev/null
 
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-for model in skipgram cbow; do
+for model in ${MODELS:-skipgram cbow}; do
     echo "== $model"
     : >"$OUT/$model.embex-times"
     : >"$OUT/$model.gensim-log"

@@ -5,16 +5,21 @@
       Trains gensim.models.Word2Vec once per seed (100 dims, window 5, 5 epochs, min-count 5,
       5 negatives, 2 workers, sample 1e-3, otherwise gensim's defaults) on the corpus tokenised
       exactly as Embex's default tokenizer does, and prints one line per run
-      (vocab size, build_vocab and train seconds, analogy accuracy, WordSim-353 Spearman), then
-      gensim_train_s_median=... gensim_total_s_median=... analogy_mean=... wordsim_mean=...
+      (vocab size, build_vocab and train seconds, analogy accuracy, WordSim-353 and SimLex-999
+      Spearman), then gensim_train_s_median=... gensim_total_s_median=... analogy_mean=...
+      wordsim_mean=... simlex_mean=...
   /usr/bin/python3 bench/word2vec_gensim.py eval FILE...
       The same quality measures for word2vec text files (Embex's output), one line each, then
       the means.
 
 Quality: KeyedVectors.evaluate_word_analogies(questions-words.txt) (3CosAdd over the 300,000
 most frequent words, case-insensitive; questions with a word outside the vocabulary are skipped,
-as gensim does) and evaluate_word_pairs(wordsim353.tsv) (Spearman; pairs outside the vocabulary
-skipped).
+as gensim does) and evaluate_word_pairs on wordsim353.tsv and simlex999.txt (Spearman; pairs
+outside the vocabulary skipped).
+
+--init-scale S multiplies gensim's initial input vectors (uniform in [-1, 1) / dim in gensim 4)
+by S before training: 0.5 gives word2vec.c's (and gensim 3's) [-0.5, 0.5) / dim, to measure what
+the initial range alone does to quality.
 """
 import argparse
 import gzip
@@ -30,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 EVAL = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "data", "eval"))
 ANALOGIES = os.path.join(EVAL, "questions-words.txt")
 WORDSIM = os.path.join(EVAL, "wordsim353.tsv")
+SIMLEX = os.path.join(EVAL, "simlex999.txt")
 
 # Embex's TokenizerOptions defaults (core/train/Corpus.h): whitespace incl. U+00A0 and U+3000;
 # leading/trailing punctuation stripped (ASCII punctuation and these Unicode quotes, dashes,
@@ -88,47 +94,55 @@ def quality(kv):
     logging.disable(logging.WARNING)
     analogy, _ = kv.evaluate_word_analogies(ANALOGIES)
     (_, _), (spearman, _), _ = kv.evaluate_word_pairs(WORDSIM)
-    return analogy, spearman
+    (_, _), (simlex, _), _ = kv.evaluate_word_pairs(SIMLEX)
+    return analogy, spearman, simlex
 
 
 def cmd_train(args):
     sentences = read_corpus(args.corpus)
     tokens = sum(len(s) for s in sentences)
     print(f"corpus: {len(sentences)} sentences, {tokens} tokens", flush=True)
-    trains, totals, analogies, sims = [], [], [], []
+    trains, totals, analogies, sims, simlexes = [], [], [], [], []
     for seed in args.seeds:
         t0 = time.perf_counter()
         model = Word2Vec(vector_size=100, window=5, min_count=5, negative=5, workers=2,
                          epochs=5, sample=1e-3, sg=1 if args.model == "skipgram" else 0,
                          seed=seed)
         model.build_vocab(sentences)
+        if args.init_scale != 1.0:
+            model.wv.vectors *= args.init_scale
         t1 = time.perf_counter()
         model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)
         t2 = time.perf_counter()
-        a, s = quality(model.wv)
+        a, s, x = quality(model.wv)
         trains.append(t2 - t1)
         totals.append(t2 - t0)
         analogies.append(a)
         sims.append(s)
+        simlexes.append(x)
         print(f"gensim {args.model} seed={seed} vocab={len(model.wv)} build_vocab_s={t1 - t0:.2f} "
-              f"train_s={t2 - t1:.2f} analogy={a:.4f} wordsim353={s:.4f}", flush=True)
+              f"train_s={t2 - t1:.2f} analogy={a:.4f} wordsim353={s:.4f} simlex999={x:.4f}",
+              flush=True)
         if args.save:
             model.wv.save_word2vec_format(f"{args.save}.{seed}.txt")
     print(f"gensim_{args.model}_train_s_median={statistics.median(trains):.2f} "
           f"gensim_{args.model}_total_s_median={statistics.median(totals):.2f} "
           f"analogy_mean={statistics.mean(analogies):.4f} "
-          f"wordsim_mean={statistics.mean(sims):.4f}")
+          f"wordsim_mean={statistics.mean(sims):.4f} simlex_mean={statistics.mean(simlexes):.4f}")
 
 
 def cmd_eval(args):
-    analogies, sims = [], []
+    analogies, sims, simlexes = [], [], []
     for path in args.files:
         kv = KeyedVectors.load_word2vec_format(path)
-        a, s = quality(kv)
+        a, s, x = quality(kv)
         analogies.append(a)
         sims.append(s)
-        print(f"{path}: vocab={len(kv)} analogy={a:.4f} wordsim353={s:.4f}", flush=True)
-    print(f"analogy_mean={statistics.mean(analogies):.4f} wordsim_mean={statistics.mean(sims):.4f}")
+        simlexes.append(x)
+        print(f"{path}: vocab={len(kv)} analogy={a:.4f} wordsim353={s:.4f} simlex999={x:.4f}",
+              flush=True)
+    print(f"analogy_mean={statistics.mean(analogies):.4f} wordsim_mean={statistics.mean(sims):.4f} "
+          f"simlex_mean={statistics.mean(simlexes):.4f}")
 
 
 def main():
@@ -138,6 +152,7 @@ def main():
     t.add_argument("corpus")
     t.add_argument("--model", choices=["skipgram", "cbow"], default="skipgram")
     t.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    t.add_argument("--init-scale", type=float, default=1.0)
     t.add_argument("--save", help="write the vectors to SAVE.SEED.txt (word2vec text)")
     e = sub.add_parser("eval")
     e.add_argument("files", nargs="+")

@@ -179,14 +179,15 @@ void Word2VecRun::setUpModel()
 
     m_syn0 = AlignedFloats(n * m.stride);
     m.syn0 = m_syn0.data();
-    // Uniform in [-0.5, 0.5) / dim as word2vec.c, one random stream per row so that the start
-    // does not depend on the thread count.
+    // Uniform in [-1, 1) / dim as gensim 4 draws it, twice word2vec.c's [-0.5, 0.5) / dim: the
+    // wider start gives better vectors on corpora of a few million words (bench/README.md,
+    // issue 13). One random stream per row, so the start does not depend on the thread count.
     parallelRanges(n, m_threads, [&](std::size_t begin, std::size_t end, unsigned) {
         for (std::size_t w = begin; w < end; ++w) {
             Rng rng(streamSeed(~m_options.seed, w));
             float *row = m.syn0 + w * m.stride;
             for (std::size_t i = 0; i < m.dim; ++i)
-                row[i] = (rng.uniform() - 0.5f) / float(m.dim);
+                row[i] = (2.0f * rng.uniform() - 1.0f) / float(m.dim);
         }
     });
     if (m.negative > 0) {

@@ -47,8 +47,8 @@ private slots:
     void exactMatchesOracle_data();
     void exactMatchesOracle();
     void exactSameForAnyThreadCount();
-    void halfFilterMatchesFloatScan_data();
-    void halfFilterMatchesFloatScan();
+    void filterMatchesFloatScan_data();
+    void filterMatchesFloatScan();
     void exactEdgeCases();
     void neighborsOfExcludesSelf();
     void analogyMatchesOracle_data();
@@ -180,7 +180,7 @@ void TstSearch::exactSameForAnyThreadCount()
     }
 }
 
-void TstSearch::halfFilterMatchesFloatScan_data()
+void TstSearch::filterMatchesFloatScan_data()
 {
     QTest::addColumn<int>("n");
     QTest::addColumn<int>("dim");
@@ -192,9 +192,9 @@ void TstSearch::halfFilterMatchesFloatScan_data()
     QTest::newRow("triplicated rows") << 9000 << 16 << 3;
 }
 
-void TstSearch::halfFilterMatchesFloatScan()
+void TstSearch::filterMatchesFloatScan()
 {
-    // The float16 pre-filter must not change a single id or bit of the float32 scan.
+    // The 8-bit pre-filter must not change a single id or bit of the float32 scan.
     QFETCH(int, n);
     QFETCH(int, dim);
     QFETCH(int, copies);
@@ -208,9 +208,9 @@ void TstSearch::halfFilterMatchesFloatScan()
     data[13 * D] = std::numeric_limits<float>::quiet_NaN();     // normalised to zero
     const auto set = makeSet(data, D);
     const ExactIndex filtered(set, 2), plain(set, 2, false);
-    QVERIFY(!plain.usesHalfFilter());
-#if defined(__F16C__) && defined(__FMA__)
-    QVERIFY(filtered.usesHalfFilter());
+    QVERIFY(!plain.usesFilter());
+#ifdef __AVX2__
+    QVERIFY(filtered.usesFilter());
 #endif
     Normal normal(5);
     std::vector<WordId> most(N - 3); // all but three rows

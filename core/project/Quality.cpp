@@ -249,8 +249,10 @@ void gridNeighbors(ConstRowMap y, unsigned threads, Progress &progress, Neighbor
             }
             const std::size_t i = order[s];
             grid.query(i, k, best);
-            for (std::size_t r = 0; r < k; ++r)
+            for (std::size_t r = 0; r < k; ++r) {
                 out.ids[i * k + r] = best[r].second;
+                out.distances[i * k + r] = best[r].first;
+            }
             if ((s - begin) % 4096 == 4095)
                 done.fetch_add(4096);
         }
@@ -274,10 +276,7 @@ NeighborLists layoutNeighbors(ConstRowMap layout, std::size_t k, unsigned thread
         return originalNeighbors(layout, k, o, progress);
     }
     const std::size_t n = std::size_t(layout.rows());
-    NeighborLists out;
-    out.n = n;
-    out.k = std::min(k, n > 0 ? n - 1 : 0);
-    out.ids.resize(n * out.k);
+    NeighborLists out = NeighborLists::sized(n, k);
     if (out.k == 0)
         return out;
     threads = std::max(1u, threads);
@@ -433,7 +432,7 @@ double trustworthiness(ConstRowMap original, ConstRowMap layout, std::size_t k, 
     const std::size_t blocks = (n + kBlock - 1) / kBlock;
     std::atomic<std::size_t> next{0}, done{0};
     std::vector<unsigned long long> penalties(threads, 0);
-    parallelRanges(threads, threads, [&](std::size_t, std::size_t, unsigned t) {
+    runWorkers(threads, [&](unsigned t) {
         Eigen::MatrixXd products;
         std::vector<Exact> targets(k);
         std::vector<std::size_t> below(k + 1);

@@ -7,6 +7,7 @@
 // - original space, cosine:    1 − (a·b) / (‖a‖ ‖b‖); a zero row has distance 1 to everything.
 // - original space, euclidean and layouts: Σ_t (a_t − b_t)² (squared, same order).
 // Neighbour lists are sorted by (distance, index): exact ties go to the smaller index.
+#include "search/Knn.h"
 #include "util/Parallel.h"
 #include "util/Progress.h"
 #include "vectors/EmbeddingSet.h"
@@ -16,14 +17,6 @@
 #include <vector>
 
 namespace embex {
-
-/// The k nearest neighbours of each of n points, the point itself excluded, nearest first.
-struct NeighborLists
-{
-    std::size_t n = 0, k = 0;
-    /// ids[i·k + r] = the r-th nearest neighbour of point i (row-major n × k).
-    std::vector<std::uint32_t> ids;
-};
 
 /// Above this many rows the original-space neighbours come from HNSW (approximate).
 inline constexpr std::size_t kQualityExactMaxN = 20000;
@@ -51,7 +44,7 @@ struct OriginalKnnOptions
 };
 
 /// k nearest neighbours of every row of `original` (n × d, borrowed for the call), k clamped to
-/// n − 1.
+/// n − 1, with their exact distances (the formulas at the top of this file).
 ///
 /// Exact for n ≤ options.exactMaxN: float32 matrix products in blocks (unit rows for cosine,
 /// centred rows for euclidean) pick candidates, whose distances are then recomputed in double
@@ -71,12 +64,13 @@ NeighborLists originalNeighbors(ConstRowMap original, std::size_t k,
                                 Progress &progress = nullProgress());
 
 /// Exact euclidean k nearest neighbours of every row of `layout` (n × dims), k clamped to
-/// n − 1, ties by index. 1 to 3 dims: a uniform grid over the layout (cells of about two points;
-/// the 0.1%–99.9% quantile box, outer cells extend to infinity so outliers cost nothing), each
-/// point scanning rings of cells until no unscanned cell can hold a closer point: 100,000 points
-/// in 2-D take about 0.1 s (only many exactly coincident points make it quadratic in their
-/// number). More dims: the exact search of originalNeighbors(). Parallel over points, the same
-/// result for any thread count. Throws std::invalid_argument for k = 0 or non-finite values.
+/// n − 1, ties by index, with their squared distances. 1 to 3 dims: a uniform grid over the layout
+/// (cells of about two points; the 0.1%–99.9% quantile box, outer cells extend to infinity so
+/// outliers cost nothing), each point scanning rings of cells until no unscanned cell can hold a
+/// closer point: 100,000 points in 2-D take about 0.1 s (only many exactly coincident points make
+/// it quadratic in their number). More dims: the exact search of originalNeighbors(). Parallel over
+/// points, the same result for any thread count. Throws std::invalid_argument for k = 0 or
+/// non-finite values.
 NeighborLists layoutNeighbors(ConstRowMap layout, std::size_t k,
                               unsigned threads = defaultThreads(),
                               Progress &progress = nullProgress());

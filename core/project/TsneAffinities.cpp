@@ -44,7 +44,7 @@ std::size_t tsneNeighborCount(std::size_t n, double effectivePerplexity)
     return std::clamp<std::size_t>(k, 1, n - 1);
 }
 
-SparseAffinities tsneConditionalAffinities(const TsneNeighbors &nb, double perplexity,
+SparseAffinities tsneConditionalAffinities(const NeighborLists &nb, double perplexity,
                                            unsigned threads)
 {
     const std::size_t n = nb.n, k = nb.k;
@@ -152,7 +152,7 @@ SparseAffinities tsneAffinities(ConstRowMap data, const TsneOptions &options, Pr
     const std::size_t n = std::size_t(data.rows());
     const double perplexity = tsneEffectivePerplexity(n, options.perplexity);
     const std::size_t k = tsneNeighborCount(n, perplexity);
-    const TsneNeighbors nb = tsneNeighbors(data, k, options, progress);
+    const NeighborLists nb = tsneNeighbors(data, k, options, progress);
     progress.report(1.0, "affinities");
     return tsneSymmetrize(tsneConditionalAffinities(nb, perplexity, options.threads));
 }

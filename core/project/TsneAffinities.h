@@ -2,6 +2,7 @@
 // The input side of t-SNE: k nearest neighbours, per-point Gaussian bandwidths calibrated to the
 // perplexity, and the symmetrised sparse joint probabilities P.
 #include "project/TsneOptions.h"
+#include "search/Knn.h"
 #include "util/Progress.h"
 #include "vectors/EmbeddingSet.h"
 
@@ -21,18 +22,6 @@ struct SparseAffinities
     std::vector<float> vals;
 };
 
-/// The k nearest neighbours of every point, itself excluded: row-major n × k.
-struct TsneNeighbors
-{
-    std::size_t n = 0, k = 0;
-    /// ids[i·k + r] is the r-th nearest neighbour of point i.
-    std::vector<std::uint32_t> ids;
-    /// The matching squared distances d² as the Gaussian sees them (TsneDistance: (1 − cos)² or
-    /// ‖x − y‖²), recomputed exactly in double for the returned pairs; each row is sorted by
-    /// (distance, id).
-    std::vector<double> distances;
-};
-
 /// The perplexity actually used for n points: the requested one clamped to
 /// [1, max(1, (n − 1) / 3)].
 double tsneEffectivePerplexity(std::size_t n, double perplexity);
@@ -44,8 +33,11 @@ std::size_t tsneNeighborCount(std::size_t n, double effectivePerplexity);
 /// GEMM in blocks, then the k winners' distances recomputed in double) when n ≤
 /// options.exactKnnMaxN, else HNSW (hnswlib; inner product on unit rows for cosine, L2 for
 /// Euclidean). The exact path is deterministic and independent of the thread count; for HNSW see
-/// TsneOptions::hnswBuildThreads. Progress: fraction and "neighbours"; throws Cancelled.
-TsneNeighbors tsneNeighbors(ConstRowMap data, std::size_t k, const TsneOptions &options,
+/// TsneOptions::hnswBuildThreads. The distances are the squared distances d² as the Gaussian
+/// sees them (TsneDistance: (1 − cos)² or ‖x − y‖²), recomputed exactly in double for the
+/// returned pairs; each row is sorted by (distance, id). Progress: fraction and "neighbours";
+/// throws Cancelled.
+NeighborLists tsneNeighbors(ConstRowMap data, std::size_t k, const TsneOptions &options,
                             Progress &progress = nullProgress());
 
 /// Conditional probabilities P(j | i) = exp(−β_i D_ij) / Σ_j exp(−β_i D_ij) (D = the squared
@@ -54,7 +46,7 @@ TsneNeighbors tsneNeighbors(ConstRowMap data, std::size_t k, const TsneOptions &
 /// (at most 200 steps; rows that cannot reach it, e.g. all distances equal, keep the closest β).
 /// Result: CSR with k entries per row in neighbour order; each row sums to 1. Parallel over
 /// rows, independent of the thread count.
-SparseAffinities tsneConditionalAffinities(const TsneNeighbors &neighbors, double perplexity,
+SparseAffinities tsneConditionalAffinities(const NeighborLists &neighbors, double perplexity,
                                            unsigned threads = defaultThreads());
 
 /// The joint P = (C + Cᵀ) / 2n of a conditional C: symmetric (bit for bit), summing to 1,

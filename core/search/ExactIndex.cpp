@@ -8,93 +8,138 @@
 #include <stdexcept>
 #include <string>
 
-#if defined(__F16C__) && defined(__FMA__)
+#ifdef __AVX2__
 #include <immintrin.h>
-#define EMBEX_HALF_FILTER 1
+#define EMBEX_CODE_FILTER 1
 #endif
 
 namespace embex {
 namespace {
 
-#ifdef EMBEX_HALF_FILTER
-constexpr std::size_t kHalfLanes = 8;
+/// Codes run from −127 to 127: maddubs' sums of two products then never saturate
+/// (2 · 127² < 2^15).
+constexpr float kCodeMax = 127.0f;
 
-/// out[i] = dot(half rows[i], q) for n rows of `stride` float16 values (stride a multiple of 8,
-/// zero padded; q padded likewise). Four rows share each load of q.
-void halfDotRows(const std::uint16_t *rows, std::size_t n, std::size_t stride, const float *q,
-                 float *out)
+/// Codes for the values v[0, dim) (finite, largest magnitude `largest`): round(v / scale) with
+/// scale = largest / 127; returns the scale (0 for a zero vector, whose codes are all 0), and the
+/// Euclidean norm of v − scale · codes in `error` (double).
+float encode(const float *v, std::size_t dim, std::int8_t *codes, double &error)
 {
-    auto load = [](const std::uint16_t *p) {
-        return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p)));
+    float largest = 0.0f;
+    for (std::size_t j = 0; j < dim; ++j)
+        largest = std::max(largest, std::abs(v[j]));
+    error = 0.0;
+    if (largest == 0.0f) {
+        std::fill_n(codes, dim, std::int8_t(0));
+        return 0.0f;
+    }
+    const float scale = largest / kCodeMax;
+    for (std::size_t j = 0; j < dim; ++j) {
+        const float c = std::clamp(std::nearbyint(v[j] / scale), -kCodeMax, kCodeMax);
+        codes[j] = std::int8_t(c);
+        const double e = double(v[j]) - double(scale) * double(c);
+        error += e * e;
+    }
+    error = std::sqrt(error);
+    return scale;
+}
+
+#ifdef EMBEX_CODE_FILTER
+/// out[i] = scales[i] · qScale · Σ_j rows[i][j] · q[j] for n rows of `stride` int8 codes (stride
+/// a multiple of 16, zero padded; q likewise). The integer sums are exact; qAbs = |q| and the
+/// rows take q's signs (maddubs multiplies unsigned by signed bytes), so rows are read once.
+void codeDotRows(const std::int8_t *rows, std::size_t n, std::size_t stride, const float *scales,
+                 const std::int8_t *qAbs, const std::int8_t *qSign, float qScale, float *out)
+{
+    const __m256i ones = _mm256_set1_epi16(1);
+    const std::size_t wide = stride - stride % 32;
+    auto step = [&](const std::int8_t *r, std::size_t j, __m256i acc) {
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(qAbs + j));
+        const __m256i sg = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(qSign + j));
+        const __m256i b =
+            _mm256_sign_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(r + j)), sg);
+        return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
+    };
+    auto tail = [&](const std::int8_t *r, __m256i acc) {
+        if (wide == stride)
+            return acc;
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(qAbs + wide));
+        const __m128i sg = _mm_loadu_si128(reinterpret_cast<const __m128i *>(qSign + wide));
+        const __m128i b =
+            _mm_sign_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(r + wide)), sg);
+        const __m128i p = _mm_madd_epi16(_mm_maddubs_epi16(a, b), _mm256_castsi256_si128(ones));
+        return _mm256_add_epi32(acc, _mm256_zextsi128_si256(p));
     };
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        const std::uint16_t *r0 = rows + i * stride;
-        const std::uint16_t *r1 = r0 + stride;
-        const std::uint16_t *r2 = r1 + stride;
-        const std::uint16_t *r3 = r2 + stride;
-        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-        for (std::size_t j = 0; j < stride; j += kHalfLanes) {
-            const __m256 qj = _mm256_loadu_ps(q + j);
-            a0 = _mm256_fmadd_ps(load(r0 + j), qj, a0);
-            a1 = _mm256_fmadd_ps(load(r1 + j), qj, a1);
-            a2 = _mm256_fmadd_ps(load(r2 + j), qj, a2);
-            a3 = _mm256_fmadd_ps(load(r3 + j), qj, a3);
+        const std::int8_t *r0 = rows + i * stride;
+        const std::int8_t *r1 = r0 + stride;
+        const std::int8_t *r2 = r1 + stride;
+        const std::int8_t *r3 = r2 + stride;
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+        for (std::size_t j = 0; j < wide; j += 32) {
+            a0 = step(r0, j, a0);
+            a1 = step(r1, j, a1);
+            a2 = step(r2, j, a2);
+            a3 = step(r3, j, a3);
         }
-        const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
-        _mm_storeu_ps(out + i, _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
+        a0 = tail(r0, a0);
+        a1 = tail(r1, a1);
+        a2 = tail(r2, a2);
+        a3 = tail(r3, a3);
+        const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(a0, a1), _mm256_hadd_epi32(a2, a3));
+        const __m128i dots =
+            _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+        const __m128 scaled = _mm_mul_ps(_mm_loadu_ps(scales + i), _mm_set1_ps(qScale));
+        _mm_storeu_ps(out + i, _mm_mul_ps(_mm_cvtepi32_ps(dots), scaled));
     }
     for (; i < n; ++i) {
-        const std::uint16_t *r0 = rows + i * stride;
-        __m256 a0 = _mm256_setzero_ps();
-        for (std::size_t j = 0; j < stride; j += kHalfLanes)
-            a0 = _mm256_fmadd_ps(load(r0 + j), _mm256_loadu_ps(q + j), a0);
-        __m128 s = _mm_add_ps(_mm256_castps256_ps128(a0), _mm256_extractf128_ps(a0, 1));
-        s = _mm_hadd_ps(s, s);
-        out[i] = _mm_cvtss_f32(_mm_hadd_ps(s, s));
+        const std::int8_t *r0 = rows + i * stride;
+        __m256i a0 = _mm256_setzero_si256();
+        for (std::size_t j = 0; j < wide; j += 32)
+            a0 = step(r0, j, a0);
+        a0 = tail(r0, a0);
+        __m128i s = _mm_add_epi32(_mm256_castsi256_si128(a0), _mm256_extracti128_si256(a0, 1));
+        s = _mm_hadd_epi32(s, s);
+        s = _mm_hadd_epi32(s, s);
+        out[i] = float(_mm_cvtsi128_si32(s)) * (scales[i] * qScale);
     }
 }
 #endif
 
 } // namespace
 
-ExactIndex::ExactIndex(EmbeddingSetPtr set, unsigned threads, [[maybe_unused]] bool halfFilter)
+ExactIndex::ExactIndex(EmbeddingSetPtr set, unsigned threads, [[maybe_unused]] bool filter)
     : m_set(std::move(set)), m_threads(std::max(1u, threads))
 {
     if (!m_set)
         throw std::invalid_argument("ExactIndex: no embedding set");
     // Normalise now (once, multithreaded) rather than inside the first search.
     [[maybe_unused]] const RowMatrix &unit = m_set->normalized();
-#ifdef EMBEX_HALF_FILTER
+#ifdef EMBEX_CODE_FILTER
     const std::size_t n = m_set->size(), dim = m_set->dim();
-    if (!halfFilter || n == 0 || dim == 0)
+    if (!filter || n == 0 || dim == 0)
         return;
-    m_halfStride = (dim + kHalfLanes - 1) / kHalfLanes * kHalfLanes;
-    m_half.assign(n * m_halfStride, 0);
+    m_codeStride = (dim + 15) / 16 * 16;
+    m_codes.assign(n * m_codeStride, 0);
+    m_codeScales.assign(n, 0.0f);
     std::vector<double> worst(m_threads, 0.0);
     parallelRanges(n, m_threads, [&](std::size_t begin, std::size_t end, unsigned t) {
-        std::vector<float> row(m_halfStride, 0.0f), back(m_halfStride);
         for (std::size_t i = begin; i < end; ++i) {
-            std::copy_n(unit.row(Eigen::Index(i)).data(), dim, row.begin());
-            std::uint16_t *h = m_half.data() + i * m_halfStride;
-            for (std::size_t j = 0; j < m_halfStride; j += kHalfLanes) {
-                const __m128i packed =
-                    _mm256_cvtps_ph(_mm256_loadu_ps(row.data() + j), _MM_FROUND_TO_NEAREST_INT);
-                _mm_storeu_si128(reinterpret_cast<__m128i *>(h + j), packed);
-                _mm256_storeu_ps(back.data() + j, _mm256_cvtph_ps(packed));
+            const float *u = unit.row(Eigen::Index(i)).data();
+            std::int8_t *c = m_codes.data() + i * m_codeStride;
+            if (!std::all_of(u, u + dim, [](float x) { return std::isfinite(x); })) {
+                // The float32 score of this row is NaN and the row is never returned: so is
+                // its coded score.
+                m_codeScales[i] = std::numeric_limits<float>::quiet_NaN();
+                continue;
             }
-            double e = 0.0;
-            for (std::size_t j = 0; j < dim; ++j)
-                e += (double(row[j]) - double(back[j])) * (double(row[j]) - double(back[j]));
-            if (std::isfinite(e)) // NaN rows score NaN in both precisions and are skipped
-                worst[t] = std::max(worst[t], std::sqrt(e));
+            double error = 0.0;
+            m_codeScales[i] = encode(u, dim, c, error);
+            worst[t] = std::max(worst[t], error);
         }
     });
-    // |half - float32 score| <= |q·(h - u)| + two float32 dot rounding errors
-    //                        <= |h - u| + 2·stride·2^-24 (unit q and rows), with margins for
-    // the norms of q and the rows being 1 only up to rounding, and for the additions below.
-    const double e = *std::max_element(worst.begin(), worst.end());
-    m_halfBound = float(1.01 * e + 3.0 * double(m_halfStride) * 0x1p-24 + 1e-6);
+    m_codeError = *std::max_element(worst.begin(), worst.end());
 #endif
 }
 
@@ -103,11 +148,12 @@ std::vector<Neighbor> ExactIndex::search(const float *query, std::size_t k,
 {
     const std::vector<float> q = detail::unitVector(query, m_set->dim());
     const bool zero = std::all_of(q.begin(), q.end(), [](float x) { return x == 0.0f; });
+    const bool finite = std::all_of(q.begin(), q.end(), [](float x) { return std::isfinite(x); });
     // The filter pays off when few rows pass it: not for a zero query (every row ties at 0),
     // nor when k is a large share of the set. Both paths give the same result.
-    if (m_half.empty() || zero || k >= m_set->size() / 16)
+    if (m_codes.empty() || zero || !finite || k >= m_set->size() / 16)
         return searchFloat(q, k, exclude);
-    return searchHalf(q, k, exclude);
+    return searchCoded(q, k, exclude);
 }
 
 std::vector<Neighbor> ExactIndex::searchFloat(const std::vector<float> &q, std::size_t k,
@@ -122,42 +168,57 @@ std::vector<Neighbor> ExactIndex::searchFloat(const std::vector<float> &q, std::
         });
 }
 
-std::vector<Neighbor> ExactIndex::searchHalf(const std::vector<float> &q, std::size_t k,
-                                             std::span<const WordId> exclude) const
+std::vector<Neighbor> ExactIndex::searchCoded(const std::vector<float> &q, std::size_t k,
+                                              std::span<const WordId> exclude) const
 {
-#ifndef EMBEX_HALF_FILTER
+#ifndef EMBEX_CODE_FILTER
     return searchFloat(q, k, exclude);
 #else
-    const std::size_t n = m_set->size(), dim = m_set->dim(), stride = m_halfStride;
+    const std::size_t n = m_set->size(), dim = m_set->dim(), stride = m_codeStride;
     k = std::min(k, n);
     if (k == 0)
         return {};
-    std::vector<float> qp(stride, 0.0f);
-    std::copy(q.begin(), q.end(), qp.begin());
-    const float bound = m_halfBound;
+    // The query coded like the rows, as magnitudes and signs for codeDotRows.
+    std::vector<std::int8_t> qCodes(stride, 0), qAbs(stride, 0), qSign(stride, 0);
+    double qError = 0.0;
+    const float qScale = encode(q.data(), dim, qCodes.data(), qError);
+    for (std::size_t j = 0; j < dim; ++j) {
+        qAbs[j] = std::int8_t(std::abs(qCodes[j]));
+        qSign[j] = std::int8_t(qCodes[j] < 0 ? -1 : 1);
+    }
+    // With u = û + e (a row, its decoded codes, the error) and q = q̂ + f likewise, the coded
+    // score û·q̂ (summed exactly in integers) differs from u·q by at most
+    // ‖û‖‖f‖ + ‖e‖‖q̂‖ + ‖e‖‖f‖ ≤ (1 + E)F + E(1 + F) + EF for unit u and q, E the largest row
+    // error, F the query's. Margins: the unit norms hold only up to rounding, the float32
+    // score differs from u·q by at most stride · 2^-24 (the sum of |u_j q_j| is at most 1),
+    // and the coded score's conversion and two products add a few ulps.
+    const double e = m_codeError, f = qError;
+    const float bound = float(1.01 * ((1.0 + e) * f + e * (1.0 + f) + e * f) +
+                              3.0 * double(stride) * 0x1p-24 + 1e-6);
     const std::vector<WordId> skip = detail::sortedIds(exclude);
     const std::size_t blocks = (n + detail::kBlockRows - 1) / detail::kBlockRows;
     const unsigned threads = std::max(1u, std::min<unsigned>(m_threads, unsigned(blocks)));
     constexpr float kInf = std::numeric_limits<float>::infinity();
 
-    // Per thread: a min-heap of the k best lower bounds (half score - B), and the candidates:
-    // rows whose upper bound (half score + B) reaches the k-th best lower bound seen so far.
+    // Per thread: a min-heap of the k best lower bounds (coded score - B), and the candidates:
+    // rows whose upper bound (coded score + B) reaches the k-th best lower bound seen so far.
     struct Part
     {
         std::vector<float> lower;
-        std::vector<Neighbor> candidates; // similarity = half-precision score
+        std::vector<Neighbor> candidates; // similarity = coded score
     };
     std::vector<Part> parts(threads);
     parallelRanges(blocks, threads, [&](std::size_t firstBlock, std::size_t endBlock, unsigned t) {
         Part &p = parts[t];
         p.lower.reserve(k);
         std::vector<float> scores(detail::kBlockRows);
-        float cut = -kInf; // a row can matter only if its half score is at least this
+        float cut = -kInf; // a row can matter only if its coded score is at least this
         std::size_t pruneAt = std::max<std::size_t>(4 * k, 4096);
         for (std::size_t blk = firstBlock; blk < endBlock; ++blk) {
             const std::size_t begin = blk * detail::kBlockRows;
             const std::size_t end = std::min(n, begin + detail::kBlockRows);
-            halfDotRows(m_half.data() + begin * stride, end - begin, stride, qp.data(),
+            codeDotRows(m_codes.data() + begin * stride, end - begin, stride,
+                        m_codeScales.data() + begin, qAbs.data(), qSign.data(), qScale,
                         scores.data());
             auto lo = std::lower_bound(skip.begin(), skip.end(), WordId(begin));
             for (; lo != skip.end() && *lo < end; ++lo)

@@ -1,27 +1,17 @@
 #include "search/HnswIndex.h"
 
+#include "search/Knn.h"
 #include "search/TopKScan.h"
 
-#define EMBEX_HNSW_UNIT embexSearch
-#include "search/Hnswlib.h"
-
 #include <algorithm>
-#include <atomic>
 #include <stdexcept>
 
 namespace embex {
 
 struct HnswIndex::Impl
 {
-    explicit Impl(std::size_t dim) : space(dim) {}
-    hnswlib::InnerProductSpace space;
-    std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
+    std::unique_ptr<HnswGraph> graph;
 };
-
-namespace {
-// Points inserted per work item: small enough for even load and frequent cancel checks.
-constexpr std::size_t kChunk = 256;
-} // namespace
 
 HnswIndex::HnswIndex(EmbeddingSetPtr set, const Options &options, Progress &progress)
     : m_set(std::move(set)), m_options(options)
@@ -34,44 +24,20 @@ HnswIndex::HnswIndex(EmbeddingSetPtr set, const Options &options, Progress &prog
     const std::size_t dim = m_set->dim();
     progress.report(0.0, "normalizing");
     const RowMatrix &unit = m_set->normalized();
-    m_impl = std::make_unique<Impl>(dim);
+    m_impl = std::make_unique<Impl>();
     if (n == 0)
         return;
-    // hnswlib 0.6 reads setEf's ef as a plain member inside the const searchKnn, so it is set
-    // here once and never changed: searchKnn(q, k) itself searches with max(ef, k), which is
-    // exactly the candidate list search() asks for.
-    m_impl->graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(
-        &m_impl->space, n, m_options.m, m_options.efConstruction, m_options.seed);
+    HnswGraph::Params params;
+    params.m = m_options.m;
+    params.efConstruction = m_options.efConstruction;
+    params.seed = m_options.seed;
+    params.threads = m_options.threads;
+    m_impl->graph =
+        std::make_unique<HnswGraph>(ConstRowMap(unit.data(), Eigen::Index(n), Eigen::Index(dim)),
+                                    KnnMetric::InnerProduct, params, progress, "building graph");
+    // The candidate list size is set once, here, and never changed: each search then uses
+    // max(ef, k + exclude.size()), exactly the candidate list search() asks for.
     m_impl->graph->setEf(std::max<std::size_t>(1, m_options.efSearch));
-    auto &graph = *m_impl->graph;
-
-    progress.report(0.0, "building graph");
-    // The first point is added alone: it becomes the entry point the other inserts start from.
-    graph.addPoint(unit.row(0).data(), 0);
-    std::atomic<std::size_t> next{1}, done{1};
-    std::atomic<bool> failed{false};
-    const unsigned threads = std::max(1u, m_options.threads);
-    // Workers take chunks from a shared counter; worker 0 reports progress.
-    parallelRanges(threads, threads, [&](std::size_t, std::size_t, unsigned t) {
-        try {
-            while (!failed.load(std::memory_order_relaxed) && !progress.cancelled()) {
-                const std::size_t begin = next.fetch_add(kChunk);
-                if (begin >= n)
-                    return;
-                const std::size_t end = std::min(n, begin + kChunk);
-                for (std::size_t i = begin; i < end; ++i)
-                    graph.addPoint(unit.row(Eigen::Index(i)).data(), i);
-                const std::size_t total = done.fetch_add(end - begin) + (end - begin);
-                if (t == 0)
-                    progress.report(double(total) / double(n), "building graph");
-            }
-        } catch (...) {
-            failed.store(true, std::memory_order_relaxed);
-            throw;
-        }
-    });
-    progress.check();
-    progress.report(1.0, "building graph");
 }
 
 HnswIndex::~HnswIndex() = default;
@@ -88,11 +54,11 @@ std::vector<Neighbor> HnswIndex::search(const float *query, std::size_t k,
     const std::vector<float> q = detail::unitVector(query, dim);
     const std::vector<WordId> skip = detail::sortedIds(exclude);
 
-    auto found = m_impl->graph->searchKnn(q.data(), std::min(n, k + skip.size()));
+    const auto found = m_impl->graph->search(q.data(), std::min(n, k + skip.size()));
     std::vector<Neighbor> result;
     result.reserve(found.size());
-    for (; !found.empty(); found.pop()) {
-        const auto id = WordId(found.top().second);
+    for (const auto &f : found) {
+        const auto id = WordId(f.second);
         if (std::binary_search(skip.begin(), skip.end(), id))
             continue;
         // The exact cosine, computed like ExactIndex does, not hnswlib's 1 - distance.

@@ -4,6 +4,7 @@
 #include "search/Analogy.h"
 #include "search/ExactIndex.h"
 #include "search/HnswIndex.h"
+#include "search/Knn.h"
 
 #include <QtTest>
 
@@ -46,8 +47,8 @@ private slots:
     void exactMatchesOracle_data();
     void exactMatchesOracle();
     void exactSameForAnyThreadCount();
-    void halfFilterMatchesFloatScan_data();
-    void halfFilterMatchesFloatScan();
+    void filterMatchesFloatScan_data();
+    void filterMatchesFloatScan();
     void exactEdgeCases();
     void neighborsOfExcludesSelf();
     void analogyMatchesOracle_data();
@@ -59,6 +60,11 @@ private slots:
     void hnswSmallSetsAndExclude();
     void hnswProgressAndCancel();
     void concurrentSearches();
+    void knnScanMatchesBruteForce_data();
+    void knnScanMatchesBruteForce();
+    void knnFloatReRank();
+    void knnHnswGraph();
+    void knnWorkerErrorsAndCancel();
 };
 
 void TstSearch::exactMatchesOracle_data()
@@ -174,7 +180,7 @@ void TstSearch::exactSameForAnyThreadCount()
     }
 }
 
-void TstSearch::halfFilterMatchesFloatScan_data()
+void TstSearch::filterMatchesFloatScan_data()
 {
     QTest::addColumn<int>("n");
     QTest::addColumn<int>("dim");
@@ -186,9 +192,9 @@ void TstSearch::halfFilterMatchesFloatScan_data()
     QTest::newRow("triplicated rows") << 9000 << 16 << 3;
 }
 
-void TstSearch::halfFilterMatchesFloatScan()
+void TstSearch::filterMatchesFloatScan()
 {
-    // The float16 pre-filter must not change a single id or bit of the float32 scan.
+    // The 8-bit pre-filter must not change a single id or bit of the float32 scan.
     QFETCH(int, n);
     QFETCH(int, dim);
     QFETCH(int, copies);
@@ -202,9 +208,9 @@ void TstSearch::halfFilterMatchesFloatScan()
     data[13 * D] = std::numeric_limits<float>::quiet_NaN();     // normalised to zero
     const auto set = makeSet(data, D);
     const ExactIndex filtered(set, 2), plain(set, 2, false);
-    QVERIFY(!plain.usesHalfFilter());
-#if defined(__F16C__) && defined(__FMA__)
-    QVERIFY(filtered.usesHalfFilter());
+    QVERIFY(!plain.usesFilter());
+#ifdef __AVX2__
+    QVERIFY(filtered.usesFilter());
 #endif
     Normal normal(5);
     std::vector<WordId> most(N - 3); // all but three rows
@@ -548,6 +554,215 @@ void TstSearch::concurrentSearches()
     for (auto &th : pool)
         th.join();
     QCOMPARE(mismatches.load(), 0);
+}
+
+namespace {
+
+/// Small integer coordinates: every float32 product and distance is exact, so exact ties (many
+/// here) are ties in float32 too and must come out in row order.
+RowMatrix latticeRows(std::size_t n, std::size_t dim, std::uint32_t levels, std::uint32_t seed)
+{
+    Normal normal(seed);
+    RowMatrix x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(dim));
+    for (Eigen::Index i = 0; i < x.rows(); ++i)
+        for (Eigen::Index t = 0; t < x.cols(); ++t)
+            x(i, t) = float(normal.index(levels));
+    return x;
+}
+
+ConstRowMap rowsOf(const RowMatrix &x)
+{
+    return ConstRowMap(x.data(), x.rows(), x.cols());
+}
+
+/// Every other row of i sorted by (distance, row), distances in double.
+std::vector<std::pair<double, std::uint32_t>> bruteOrder(const RowMatrix &x, std::size_t i,
+                                                         bool inner)
+{
+    std::vector<std::pair<double, std::uint32_t>> all;
+    for (Eigen::Index j = 0; j < x.rows(); ++j) {
+        if (std::size_t(j) == i)
+            continue;
+        double dot = 0.0, diff = 0.0;
+        for (Eigen::Index t = 0; t < x.cols(); ++t) {
+            dot += double(x(Eigen::Index(i), t)) * double(x(j, t));
+            const double e = double(x(Eigen::Index(i), t)) - double(x(j, t));
+            diff += e * e;
+        }
+        all.emplace_back(inner ? 1.0 - dot : diff, std::uint32_t(j));
+    }
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
+} // namespace
+
+void TstSearch::knnScanMatchesBruteForce_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("dim");
+    QTest::addColumn<int>("m");
+    QTest::addColumn<bool>("inner");
+    // Sizes around the engine's blocks (256 query rows, 2048 rows per product).
+    QTest::newRow("euclidean 2049 x 3, m 12") << 2049 << 3 << 12 << false;
+    QTest::newRow("euclidean 700 x 2, m 40") << 700 << 2 << 40 << false;
+    QTest::newRow("inner 4200 x 4, m 9") << 4200 << 4 << 9 << true;
+    QTest::newRow("inner 300 x 1, m 30 (all ties)") << 300 << 1 << 30 << true;
+    QTest::newRow("m = n - 1") << 257 << 3 << 256 << false;
+    QTest::newRow("m > n - 1") << 9 << 3 << 50 << true;
+    QTest::newRow("n = 2") << 2 << 3 << 5 << false;
+}
+
+void TstSearch::knnScanMatchesBruteForce()
+{
+    QFETCH(int, n);
+    QFETCH(int, dim);
+    QFETCH(int, m);
+    QFETCH(bool, inner);
+    const RowMatrix x = latticeRows(std::size_t(n), std::size_t(dim), 4, std::uint32_t(n + m));
+    const std::size_t mm = std::min<std::size_t>(std::size_t(m), std::size_t(n) - 1);
+    for (unsigned threads : {1u, 3u}) {
+        // Sinks run on the workers: they record, the checks come after.
+        std::vector<std::vector<KnnCandidate>> got(static_cast<std::size_t>(n));
+        std::vector<int> calls(static_cast<std::size_t>(n), 0);
+        std::atomic<bool> wellFormed{true};
+        exactKnnScan(rowsOf(x), std::size_t(m),
+                     inner ? KnnMetric::InnerProduct : KnnMetric::SquaredEuclidean, threads,
+                     nullProgress(), [&](unsigned w, std::size_t i, std::vector<KnnCandidate> &c) {
+                         if (w >= threads || !std::is_heap(c.begin(), c.end()))
+                             wellFormed = false;
+                         ++calls[i];
+                         got[i] = c;
+                     });
+        QVERIFY(wellFormed);
+        for (std::size_t i = 0; i < std::size_t(n); ++i) {
+            QCOMPARE(calls[i], 1);
+            const auto expected = bruteOrder(x, i, inner);
+            auto &c = got[i];
+            std::sort(c.begin(), c.end());
+            QCOMPARE(c.size(), mm);
+            for (std::size_t r = 0; r < mm; ++r) {
+                QCOMPARE(c[r].second, expected[r].second);
+                QCOMPARE(double(c[r].first), expected[r].first);
+            }
+        }
+    }
+    // One row: no neighbours, no calls.
+    bool called = false;
+    exactKnnScan(rowsOf(latticeRows(1, 3, 4, 1)), 5, KnnMetric::InnerProduct, 2, nullProgress(),
+                 [&](unsigned, std::size_t, std::vector<KnnCandidate> &) { called = true; });
+    QVERIFY(!called);
+}
+
+void TstSearch::knnFloatReRank()
+{
+    // exactKnn re-ranks the float candidates by the caller's distance: here the negated row
+    // number, so the k winners of the scan come out in decreasing row order.
+    const RowMatrix x = latticeRows(1000, 3, 5, 7);
+    const NeighborLists nl = exactKnn(rowsOf(x), 6, KnnMetric::SquaredEuclidean, 2, nullProgress(),
+                                      [](std::size_t, std::size_t j) { return -double(j); });
+    QCOMPARE(nl.n, std::size_t(1000));
+    QCOMPARE(nl.k, std::size_t(6));
+    QCOMPARE(nl.distances.size(), nl.ids.size());
+    for (std::size_t i = 0; i < nl.n; ++i) {
+        auto expected = bruteOrder(x, i, false);
+        expected.resize(6);
+        std::sort(expected.begin(), expected.end(),
+                  [](const auto &a, const auto &b) { return a.second > b.second; });
+        for (std::size_t r = 0; r < 6; ++r) {
+            QCOMPARE(nl.ids[i * 6 + r], expected[r].second);
+            QCOMPARE(nl.distances[i * 6 + r], -double(expected[r].second));
+        }
+    }
+    // k clamped to n − 1; n < 2 gives empty lists.
+    QCOMPARE(exactKnn(rowsOf(x.topRows(4)), 10, KnnMetric::InnerProduct, 1, nullProgress(),
+                      [](std::size_t, std::size_t) { return 0.0; })
+                 .k,
+             std::size_t(3));
+    QCOMPARE(exactKnn(rowsOf(x.topRows(1)), 10, KnnMetric::InnerProduct, 1, nullProgress(),
+                      [](std::size_t, std::size_t) { return 0.0; })
+                 .ids.size(),
+             std::size_t(0));
+}
+
+void TstSearch::knnHnswGraph()
+{
+    // Distinct rows: each row's nearest is itself at distance 0, and results are sorted.
+    const RowMatrix x = RowMatrix::Map(randomData(3000, 12, 21).data(), 3000, 12);
+    for (KnnMetric metric : {KnnMetric::InnerProduct, KnnMetric::SquaredEuclidean}) {
+        RowMatrix rows = x;
+        if (metric == KnnMetric::InnerProduct)
+            rows.rowwise().normalize();
+        HnswGraph::Params params;
+        params.threads = 1;
+        HnswGraph graph(rowsOf(rows), metric, params, nullProgress(), "graph");
+        QCOMPARE(graph.size(), std::size_t(3000));
+        graph.setEf(100);
+        std::vector<std::vector<KnnCandidate>> results(3000);
+        hnswKnnScan(
+            graph, rowsOf(rows), 11, 2, nullProgress(),
+            [&](unsigned, std::size_t i, std::vector<KnnCandidate> &found) { results[i] = found; });
+        std::size_t self = 0, recall = 0;
+        for (std::size_t i = 0; i < 3000; ++i) {
+            const auto &found = results[i];
+            QCOMPARE(found.size(), std::size_t(11));
+            QVERIFY(std::is_sorted(found.begin(), found.end()));
+            if (i % 50 != 0)
+                continue;
+            self += found[0].second == i;
+            const auto expected = bruteOrder(rows, i, metric == KnnMetric::InnerProduct);
+            std::set<std::uint32_t> truth;
+            for (std::size_t r = 0; r < 10; ++r)
+                truth.insert(expected[r].second);
+            for (std::size_t r = 1; r < 11; ++r)
+                recall += truth.count(found[r].second);
+        }
+        QCOMPARE(self, std::size_t(60));
+        QVERIFY2(recall >= 570, qPrintable(QString::number(recall))); // of 600
+        // The same seed and one thread: the same graph.
+        HnswGraph again(rowsOf(rows), metric, params, nullProgress(), "graph");
+        again.setEf(100);
+        for (Eigen::Index i = 0; i < 3000; i += 97) {
+            const auto a = graph.search(rows.row(i).data(), 5);
+            const auto b = again.search(rows.row(i).data(), 5);
+            QVERIFY(a == b);
+        }
+    }
+    HnswGraph::Params bad;
+    bad.m = 1;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, HnswGraph(rowsOf(x), KnnMetric::InnerProduct,
+                                                              bad, nullProgress(), "graph"));
+    const HnswGraph empty(rowsOf(x.topRows(0)), KnnMetric::InnerProduct, {}, nullProgress(), "g");
+    QVERIFY(empty.search(x.row(0).data(), 3).empty());
+}
+
+void TstSearch::knnWorkerErrorsAndCancel()
+{
+    const RowMatrix x = latticeRows(3000, 4, 6, 3);
+    // An exception in one worker's sink stops the scan and comes back to the caller.
+    std::atomic<int> calls{0};
+    QVERIFY_THROWS_EXCEPTION(
+        std::runtime_error,
+        exactKnnScan(rowsOf(x), 5, KnnMetric::SquaredEuclidean, 2, nullProgress(),
+                     [&](unsigned, std::size_t i, std::vector<KnnCandidate> &) {
+                         ++calls;
+                         if (i == 300)
+                             throw std::runtime_error("sink failed");
+                     }));
+    QVERIFY(calls.load() < 3000);
+    SimpleProgress cancel;
+    cancel.cancel();
+    QVERIFY_THROWS_EXCEPTION(
+        Cancelled, exactKnnScan(rowsOf(x), 5, KnnMetric::SquaredEuclidean, 2, cancel,
+                                [](unsigned, std::size_t, std::vector<KnnCandidate> &) {}));
+    HnswGraph::Params params;
+    params.threads = 2;
+    QVERIFY_THROWS_EXCEPTION(
+        Cancelled, HnswGraph(rowsOf(x), KnnMetric::SquaredEuclidean, params, cancel, "graph"));
+    const HnswGraph graph(rowsOf(x), KnnMetric::SquaredEuclidean, params, nullProgress(), "g");
+    QVERIFY_THROWS_EXCEPTION(
+        Cancelled, hnswKnnScan(graph, rowsOf(x), 3, 2, cancel,
+                               [](unsigned, std::size_t, std::vector<KnnCandidate> &) {}));
 }
 
 QTEST_GUILESS_MAIN(TstSearch)

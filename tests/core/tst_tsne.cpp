@@ -206,7 +206,7 @@ void TestTsne::conditionalEntropyMatchesPerplexity()
     o.distance = TsneDistance(distance);
     const std::size_t k = tsneNeighborCount(800, perplexity);
     QCOMPARE(k, std::size_t(3 * perplexity));
-    const TsneNeighbors nb = tsneNeighbors(view(x), k, o);
+    const NeighborLists nb = tsneNeighbors(view(x), k, o);
     const SparseAffinities c = tsneConditionalAffinities(nb, perplexity);
     for (std::size_t i = 0; i < c.n; ++i) {
         double sum = 0.0, entropy = 0.0;
@@ -232,7 +232,7 @@ void TestTsne::exactNeighborsMatchBruteForce()
         TsneOptions o;
         o.distance = distance;
         const std::size_t k = 15;
-        const TsneNeighbors nb = tsneNeighbors(view(x), k, o);
+        const NeighborLists nb = tsneNeighbors(view(x), k, o);
         QCOMPARE(nb.k, k);
         for (Index i = 0; i < x.rows(); i += 7) {
             std::vector<std::pair<double, std::uint32_t>> all;
@@ -269,8 +269,8 @@ void TestTsne::hnswNeighborsRecall()
         approx.exactKnnMaxN = 0;
         approx.hnswBuildThreads = 1;
         const std::size_t k = 90;
-        const TsneNeighbors a = tsneNeighbors(view(x), k, exact);
-        const TsneNeighbors b = tsneNeighbors(view(x), k, approx);
+        const NeighborLists a = tsneNeighbors(view(x), k, exact);
+        const NeighborLists b = tsneNeighbors(view(x), k, approx);
         std::size_t found = 0;
         for (std::size_t i = 0; i < a.n; ++i) {
             const std::set<std::uint32_t> truth(a.ids.begin() + Index(i * k),
@@ -284,7 +284,7 @@ void TestTsne::hnswNeighborsRecall()
         qInfo("HNSW recall at k = 90: %.4f", recall);
         QVERIFY(recall > 0.95);
         // With one build thread the graph, hence the result, is reproducible.
-        const TsneNeighbors again = tsneNeighbors(view(x), k, approx);
+        const NeighborLists again = tsneNeighbors(view(x), k, approx);
         QVERIFY(again.ids == b.ids);
     }
 }

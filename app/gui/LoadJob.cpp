@@ -6,6 +6,30 @@
 
 namespace embex::gui {
 
+namespace {
+
+/// The one path from a set to what the window shows: search index and word lists.
+LoadedSet indexSet(EmbeddingSetPtr set, Progress &progress)
+{
+    progress.report(1.0, "indexing words");
+    LoadedSet out;
+    out.set = std::move(set);
+    // The search index (a float16 copy of the unit rows) is built here rather than on the UI
+    // thread.
+    out.index = std::make_shared<const ExactIndex>(out.set);
+    out.words.reserve(qsizetype(out.set->size()));
+    for (const auto &w : out.set->words())
+        out.words.append(QString::fromStdString(w));
+    progress.check();
+    out.sortedWords = out.words;
+    std::sort(
+        out.sortedWords.begin(), out.sortedWords.end(),
+        [](const QString &a, const QString &b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
+    return out;
+}
+
+} // namespace
+
 QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options)
 {
     LoadOptions opts = options;
@@ -15,30 +39,27 @@ QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options)
         [](QPromise<LoadedSet> &promise, std::string file, LoadOptions loadOptions) {
             PromiseProgress<LoadedSet> progress(promise);
             // Exceptions (FormatError, Cancelled...) propagate through the future.
-            LoadedSet out;
-            out.set = load(file, loadOptions, progress);
-            progress.report(1.0, "indexing words");
-            // The search index (unit vectors, half-precision copy) is built here rather than
-            // on the UI thread.
-            out.index = std::make_shared<const ExactIndex>(out.set);
-            out.words.reserve(qsizetype(out.set->size()));
-            for (const auto &w : out.set->words())
-                out.words.append(QString::fromStdString(w));
-            progress.check();
-            out.sortedWords = out.words;
-            std::sort(out.sortedWords.begin(), out.sortedWords.end(),
-                      [](const QString &a, const QString &b) {
-                          return a.compare(b, Qt::CaseInsensitive) < 0;
-                      });
-            promise.addResult(std::move(out));
+            promise.addResult(indexSet(load(file, loadOptions, progress), progress));
         },
         path.toStdString(), opts);
 }
 
-QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, ProjectionSettings settings)
+QFuture<LoadedSet> startIndexing(EmbeddingSetPtr set)
 {
     return QtConcurrent::run(
-        [](QPromise<ProjectionResult> &promise, EmbeddingSetPtr s, ProjectionSettings o) {
+        [](QPromise<LoadedSet> &promise, EmbeddingSetPtr s) {
+            PromiseProgress<LoadedSet> progress(promise);
+            promise.addResult(indexSet(std::move(s), progress));
+        },
+        std::move(set));
+}
+
+QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, QStringList words,
+                                          ProjectionSettings settings)
+{
+    return QtConcurrent::run(
+        [](QPromise<ProjectionResult> &promise, EmbeddingSetPtr s, QStringList w,
+           ProjectionSettings o) {
             PromiseProgress<ProjectionResult> progress(promise);
             progress.report(0.0, "selecting words");
             ProjectionResult r;
@@ -58,11 +79,15 @@ QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, ProjectionSetting
             const auto &ratio = result.explainedVarianceRatio;
             r.varianceRatio.assign(ratio.data(), ratio.data() + ratio.size());
             r.labels.reserve(qsizetype(r.ids.size()));
+            // Copies of the window's strings (shared, not allocated again: a million labels
+            // would otherwise cost a million allocations and ~50 MB).
             for (WordId id : r.ids)
-                r.labels.append(QString::fromStdString(s->word(id)));
+                r.labels.append(w.size() == qsizetype(s->size())
+                                    ? w[qsizetype(id)]
+                                    : QString::fromStdString(s->word(id)));
             promise.addResult(std::move(r));
         },
-        std::move(set), std::move(settings));
+        std::move(set), std::move(words), std::move(settings));
 }
 
 } // namespace embex::gui

@@ -21,7 +21,11 @@ struct LoadedSet
     std::shared_ptr<const ExactIndex> index; ///< neighbour search over the set
 };
 
+/// Reads the file, then indexes the set as startIndexing does.
 QFuture<LoadedSet> startLoad(const QString &path, const LoadOptions &options = {});
+/// The same result for a set already in memory (a trained set): the search index and the word
+/// lists, built off the UI thread so that the window shows both kinds alike.
+QFuture<LoadedSet> startIndexing(EmbeddingSetPtr set);
 
 struct ProjectionResult
 {
@@ -32,7 +36,9 @@ struct ProjectionResult
     QStringList labels;                ///< words of ids
 };
 
-/// Selects the subset and runs PCA on it (10 components; the window picks the axes).
-QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, ProjectionSettings settings);
+/// Selects the subset and runs PCA on it (10 components; the window picks the axes). `words`
+/// are the set's words in id order (LoadedSet::words): the labels share their strings.
+QFuture<ProjectionResult> startProjection(EmbeddingSetPtr set, QStringList words,
+                                          ProjectionSettings settings);
 
 } // namespace embex::gui

@@ -284,7 +284,7 @@ void MainWindow::runProjection(ProjectionSettings s)
     }
     m_projectionDock->setBusy(true);
     m_projectionPending = true;
-    m_projWatcher.setFuture(startProjection(m_set, s));
+    m_projWatcher.setFuture(startProjection(m_set, m_words, s));
 }
 
 bool MainWindow::showShippedLayout()

@@ -20,7 +20,6 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QStatusBar>
-#include <QtConcurrent>
 
 namespace embex::gui {
 
@@ -89,26 +88,7 @@ void MainWindow::adoptSet(EmbeddingSetPtr set, const QString &name)
     m_loadPending = true;
     m_dataDock->setLoading(true, name);
     statusBar()->showMessage(tr("Indexing %1...").arg(name));
-    // The same result a file load gives (see startLoad), built off the UI thread, so that
-    // onLoaded shows both alike.
-    m_loadWatcher.setFuture(QtConcurrent::run(
-        [](QPromise<LoadedSet> &promise, EmbeddingSetPtr s) {
-            LoadedSet out;
-            out.set = std::move(s);
-            out.index = std::make_shared<const ExactIndex>(out.set);
-            out.words.reserve(qsizetype(out.set->size()));
-            for (const auto &w : out.set->words())
-                out.words.append(QString::fromStdString(w));
-            if (promise.isCanceled())
-                return;
-            out.sortedWords = out.words;
-            std::sort(out.sortedWords.begin(), out.sortedWords.end(),
-                      [](const QString &a, const QString &b) {
-                          return a.compare(b, Qt::CaseInsensitive) < 0;
-                      });
-            promise.addResult(std::move(out));
-        },
-        std::move(set)));
+    m_loadWatcher.setFuture(startIndexing(std::move(set)));
 }
 
 void MainWindow::showTrainLab()

@@ -290,7 +290,7 @@ AnalogyResult evaluateAnalogies(const EmbeddingSet &set, const AnalogyFile &file
 
     std::vector<WordId> zeroRows;
     if (!tasks.empty()) {
-        const Eigen::VectorXf &norms = set.norms(); // also computes normalized()
+        const Eigen::VectorXf &norms = set.norms();
         for (std::size_t i = 0; i < vocab.limit(); ++i)
             if (norms[Eigen::Index(i)] == 0.0f)
                 zeroRows.push_back(WordId(i));

@@ -309,11 +309,24 @@ template <typename T> T byteSwapped(T v)
     return v;
 }
 
-} // namespace
-
-EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progress &progress)
+/// What the header of a .npy file says, checked: a 2-D C-order float32 or float64 matrix whose
+/// data (exactly dataBytes of it in a plain file) follows the header.
+struct NpyLayout
 {
-    InputStream in(path);
+    NpyHeader header;
+    std::uint64_t headerStart = 0; // offset of the header text, for messages
+    std::uint64_t dataStart = 0;
+    std::size_t itemSize = 4;
+    bool bigEndian = false;
+    std::uint64_t rows = 0;
+    std::size_t dim = 0;
+    std::uint64_t dataBytes = 0;
+};
+
+/// Phase 1: magic, version, header dictionary and the rules on dtype, order and shape; leaves
+/// `in` at the first data byte.
+NpyLayout readLayout(InputStream &in, const std::string &path)
+{
     unsigned char pre[12];
     std::size_t got = in.readFully(pre, 10);
     if (got < 10 || std::memcmp(pre, "\x93NUMPY", 6) != 0)
@@ -324,16 +337,17 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
                                   "unsupported .npy version " + std::to_string(major) + "." +
                                       std::to_string(minor) + " (supported: 1.0, 2.0, 3.0)");
     std::uint32_t headerLen;
-    std::uint64_t headerStart;
+    NpyLayout l;
     if (major == 1) {
         headerLen = loadLE<std::uint16_t>(pre + 8);
-        headerStart = 10;
+        l.headerStart = 10;
     } else {
         if (in.readFully(pre + 10, 2) < 2)
             throw FormatError::atByte(path, 10, "truncated header length");
         headerLen = loadLE<std::uint32_t>(pre + 8);
-        headerStart = 12;
+        l.headerStart = 12;
     }
+    const std::uint64_t headerStart = l.headerStart;
     if (headerLen > kMaxHeaderBytes ||
         (!in.compressed() && headerStart + headerLen > in.fileSize()))
         throw FormatError::atByte(path, 8,
@@ -345,22 +359,21 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
         throw FormatError::atByte(path, headerStart,
                                   "truncated header: " + std::to_string(headerLen) +
                                       " bytes announced");
-    const NpyHeader h = DictParser(text, path, headerStart).parse();
-    const std::uint64_t dataStart = headerStart + headerLen;
+    l.header = DictParser(text, path, headerStart).parse();
+    const NpyHeader &h = l.header;
+    l.dataStart = headerStart + headerLen;
 
-    std::size_t itemSize;
-    bool bigEndian;
     if (h.descr == "<f4" || h.descr == ">f4" || h.descr == "=f4") {
-        itemSize = 4;
+        l.itemSize = 4;
     } else if (h.descr == "<f8" || h.descr == ">f8" || h.descr == "=f8") {
-        itemSize = 8;
+        l.itemSize = 8;
     } else {
         throw FormatError::atByte(path, headerStart,
                                   "dtype '" + printable(h.descr) +
                                       "' is not supported; expected float32 ('<f4') or float64 "
                                       "('<f8'); convert with arr.astype(np.float32)");
     }
-    bigEndian = h.descr[0] == '>';
+    l.bigEndian = h.descr[0] == '>';
     if (h.fortran)
         throw FormatError::atByte(path, headerStart,
                                   "Fortran order not supported; save with "
@@ -386,50 +399,57 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
                                   "shape " + shapeText(h.shape) + ": " + std::to_string(rows) +
                                       " rows exceed the limit of " + std::to_string(UINT32_MAX) +
                                       " words");
-    const auto dim = static_cast<std::size_t>(dim64);
-    const std::uint64_t rowBytes = dim64 * itemSize;
-    const std::uint64_t dataBytes = rows * rowBytes; // < 2^32 · 2^19: no overflow
+    l.rows = rows;
+    l.dim = static_cast<std::size_t>(dim64);
+    l.dataBytes = rows * dim64 * l.itemSize; // < 2^32 · 2^19: no overflow
+    return l;
+}
+
+/// Phase 2: the size of a plain file must match the shape exactly, and the matrix must fit in
+/// memory (a .gz is bounded by what it can expand to).
+void checkSize(const InputStream &in, const NpyLayout &l, const std::string &path)
+{
+    const NpyHeader &h = l.header;
     if (!in.compressed()) {
-        const std::uint64_t have = in.fileSize() - dataStart;
-        if (have < dataBytes)
+        const std::uint64_t have = in.fileSize() - l.dataStart;
+        if (have < l.dataBytes)
             throw FormatError::atByte(path, in.fileSize(),
                                       "truncated data: shape " + shapeText(h.shape) + " of '" +
-                                          h.descr + "' needs " + std::to_string(dataBytes) +
+                                          h.descr + "' needs " + std::to_string(l.dataBytes) +
                                           " bytes after the header, the file has " +
                                           std::to_string(have));
-        if (have > dataBytes)
-            throw FormatError::atByte(path, dataStart + dataBytes,
-                                      std::to_string(have - dataBytes) +
+        if (have > l.dataBytes)
+            throw FormatError::atByte(path, l.dataStart + l.dataBytes,
+                                      std::to_string(have - l.dataBytes) +
                                           " bytes after the data; shape " + shapeText(h.shape) +
                                           " of '" + h.descr + "' needs exactly " +
-                                          std::to_string(dataBytes));
+                                          std::to_string(l.dataBytes));
     }
-
-    // float32 in memory whatever the file's item size; a .gz is bounded by what it can expand to.
+    // float32 in memory whatever the file's item size.
+    const std::uint64_t rowBytes = std::uint64_t(l.dim) * l.itemSize;
     requireMemoryForRows(
         path,
-        (in.compressed() ? std::min(dataBytes, maxGzipExpansion(in.fileSize())) : dataBytes) /
+        (in.compressed() ? std::min(l.dataBytes, maxGzipExpansion(in.fileSize())) : l.dataBytes) /
             rowBytes,
-        dim);
+        l.dim);
+}
 
-    // Words first, so value errors can name the word.
-    std::vector<std::string> words;
-    std::size_t badUtf8 = 0;
-    std::optional<std::string> wordsPath;
-    if (!opts.wordsPath.empty())
-        wordsPath = opts.wordsPath;
-    else
-        wordsPath = findWordsFile(path);
-    if (wordsPath)
-        words = readWordsFile(*wordsPath, rows, path, badUtf8);
-
+/// Phase 3: the data, streamed in chunks of whole items and converted to float32. A value that
+/// is not finite (or a float64 outside the float32 range) is a FormatError naming its byte
+/// offset, row, column and, when known, word.
+std::vector<float> readData(InputStream &in, const NpyLayout &l,
+                            const std::vector<std::string> &words, const std::string &path,
+                            Progress &progress)
+{
+    const NpyHeader &h = l.header;
+    const std::size_t itemSize = l.itemSize, dim = l.dim;
+    const std::uint64_t dataBytes = l.dataBytes;
     std::uint64_t reserveBytes = dataBytes;
     if (in.compressed())
         reserveBytes = std::min(reserveBytes, maxGzipExpansion(in.fileSize()));
     std::vector<float> data;
     data.reserve(static_cast<std::size_t>(reserveBytes / itemSize));
 
-    // Stream in chunks of whole items, converting into data.
     std::vector<unsigned char> chunk(kChunkBytes - kChunkBytes % itemSize);
     std::uint64_t done = 0;
     const double total = std::max<double>(1.0, static_cast<double>(dataBytes));
@@ -440,7 +460,7 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
             static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), dataBytes - done));
         const std::size_t n = in.readFully(chunk.data(), want);
         if (n < want)
-            throw FormatError::atByte(path, dataStart + done + n,
+            throw FormatError::atByte(path, l.dataStart + done + n,
                                       "truncated data: shape " + shapeText(h.shape) + " of '" +
                                           h.descr + "' needs " + std::to_string(dataBytes) +
                                           " bytes after the header, the file has " +
@@ -455,19 +475,19 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
             std::string who = "row index " + std::to_string(row);
             if (!words.empty())
                 who += " (word '" + printable(words[row]) + "')";
-            throw FormatError::atByte(path, dataStart + done + item * itemSize,
+            throw FormatError::atByte(path, l.dataStart + done + item * itemSize,
                                       who + " has " + what + " at column index " +
                                           std::to_string(col));
         };
         if (itemSize == 4) {
             std::memcpy(dst, chunk.data(), items * 4);
-            if (bigEndian)
+            if (l.bigEndian)
                 for (std::size_t i = 0; i < items; ++i)
                     dst[i] = byteSwapped(dst[i]);
         } else {
             for (std::size_t i = 0; i < items; ++i) {
                 double v = loadLE<double>(chunk.data() + i * 8);
-                if (bigEndian)
+                if (l.bigEndian)
                     v = byteSwapped(v);
                 if (!std::isfinite(v))
                     fail(i, std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf"));
@@ -484,16 +504,39 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
     if (in.compressed()) {
         char extra;
         if (in.read(&extra, 1) != 0)
-            throw FormatError::atByte(path, dataStart + dataBytes,
+            throw FormatError::atByte(path, l.dataStart + dataBytes,
                                       "data continues after the " + std::to_string(dataBytes) +
                                           " bytes that shape " + shapeText(h.shape) + " of '" +
                                           h.descr + "' needs");
     }
+    return data;
+}
 
+} // namespace
+
+EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progress &progress)
+{
+    InputStream in(path);
+    const NpyLayout layout = readLayout(in, path);
+    checkSize(in, layout, path);
+
+    // Words first, so value errors can name the word.
+    std::vector<std::string> words;
+    std::size_t badUtf8 = 0;
+    std::optional<std::string> wordsPath;
+    if (!opts.wordsPath.empty())
+        wordsPath = opts.wordsPath;
+    else
+        wordsPath = findWordsFile(path);
+    if (wordsPath)
+        words = readWordsFile(*wordsPath, layout.rows, path, badUtf8);
+    std::vector<float> data = readData(in, layout, words, path, progress);
+
+    // Phase 4: the set, with row numbers for words when there is no words file.
     std::vector<std::string> warnings;
     if (!wordsPath) {
-        words.reserve(static_cast<std::size_t>(rows));
-        for (std::uint64_t i = 0; i < rows; ++i)
+        words.reserve(static_cast<std::size_t>(layout.rows));
+        for (std::uint64_t i = 0; i < layout.rows; ++i)
             words.push_back(std::to_string(i));
         warnings.push_back("no words file; words are row numbers (looked for " +
                            baseName(npyStem(path)) +
@@ -503,10 +546,10 @@ EmbeddingSetPtr readNpy(const std::string &path, const LoadOptions &opts, Progre
     if (badUtf8)
         warnings.push_back(std::to_string(badUtf8) + " words in " + baseName(*wordsPath) +
                            " had invalid UTF-8; invalid bytes were replaced by U+FFFD");
-    if (std::size_t dups = dropDuplicateWords(words, data, dim))
+    if (std::size_t dups = dropDuplicateWords(words, data, layout.dim))
         warnings.push_back(std::to_string(dups) +
                            " duplicate words were dropped (the first occurrence is kept)");
-    auto set = std::make_shared<EmbeddingSet>(std::move(words), std::move(data), dim);
+    auto set = std::make_shared<EmbeddingSet>(std::move(words), std::move(data), layout.dim);
     set->setSourceFormat("npy");
     for (auto &w : warnings)
         set->addWarning(std::move(w));

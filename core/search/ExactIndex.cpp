@@ -114,8 +114,8 @@ ExactIndex::ExactIndex(EmbeddingSetPtr set, unsigned threads, [[maybe_unused]] b
 {
     if (!m_set)
         throw std::invalid_argument("ExactIndex: no embedding set");
-    // Normalise now (once, multithreaded) rather than inside the first search.
-    [[maybe_unused]] const RowMatrix &unit = m_set->normalized();
+    // No unit-normalised copy of the matrix: unit rows are made a block (or a candidate) at a
+    // time with EmbeddingSet::unitRows, the same values normalized() holds.
 #ifdef EMBEX_CODE_FILTER
     const std::size_t n = m_set->size(), dim = m_set->dim();
     if (!filter || n == 0 || dim == 0)
@@ -125,8 +125,10 @@ ExactIndex::ExactIndex(EmbeddingSetPtr set, unsigned threads, [[maybe_unused]] b
     m_codeScales.assign(n, 0.0f);
     std::vector<double> worst(m_threads, 0.0);
     parallelRanges(n, m_threads, [&](std::size_t begin, std::size_t end, unsigned t) {
+        std::vector<float> row(dim);
         for (std::size_t i = begin; i < end; ++i) {
-            const float *u = unit.row(Eigen::Index(i)).data();
+            m_set->unitRows(i, 1, row.data());
+            const float *u = row.data();
             std::int8_t *c = m_codes.data() + i * m_codeStride;
             if (!std::all_of(u, u + dim, [](float x) { return std::isfinite(x); })) {
                 // The float32 score of this row is NaN and the row is never returned: so is
@@ -159,12 +161,13 @@ std::vector<Neighbor> ExactIndex::search(const float *query, std::size_t k,
 std::vector<Neighbor> ExactIndex::searchFloat(const std::vector<float> &q, std::size_t k,
                                               std::span<const WordId> exclude) const
 {
-    const RowMatrix &unit = m_set->normalized();
     const std::size_t dim = m_set->dim();
     return detail::scanTopK(
         m_set->size(), k, exclude, m_threads,
-        [&](std::size_t begin, std::size_t end, float *out, std::vector<float> &) {
-            detail::dotRows(unit.data() + begin * dim, end - begin, dim, q.data(), out);
+        [&](std::size_t begin, std::size_t end, float *out, std::vector<float> &unit) {
+            unit.resize((end - begin) * dim);
+            m_set->unitRows(begin, end - begin, unit.data());
+            detail::dotRows(unit.data(), end - begin, dim, q.data(), out);
         });
 }
 
@@ -256,14 +259,15 @@ std::vector<Neighbor> ExactIndex::searchCoded(const std::vector<float> &q, std::
         cut = lower[k - 1] - bound;
     }
     // Re-score the survivors exactly as the float32 scan would.
-    const RowMatrix &unit = m_set->normalized();
+    std::vector<float> unit(dim);
     std::vector<Neighbor> result;
     for (const auto &p : parts)
         for (const auto &c : p.candidates) {
             if (c.similarity < cut)
                 continue;
             float s = 0.0f;
-            detail::dotRows(unit.data() + std::size_t(c.id) * dim, 1, dim, q.data(), &s);
+            m_set->unitRows(c.id, 1, unit.data());
+            detail::dotRows(unit.data(), 1, dim, q.data(), &s);
             if (!std::isnan(s))
                 result.push_back({c.id, s});
         }
@@ -283,7 +287,9 @@ std::vector<Neighbor> neighborsOf(const NeighborIndex &index, WordId id, std::si
                                     " is outside the set (" + std::to_string(set.size()) +
                                     " words)");
     const WordId self[] = {id};
-    return index.search(set.normalized().row(Eigen::Index(id)).data(), k, self);
+    std::vector<float> unit(set.dim());
+    set.unitRows(id, 1, unit.data());
+    return index.search(unit.data(), k, self);
 }
 
 } // namespace embex

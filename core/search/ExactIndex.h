@@ -7,10 +7,10 @@
 
 namespace embex {
 
-/// Exact cosine top-k by brute force over the normalised matrix (EmbeddingSet::normalized(),
-/// computed once, in the constructor): float32 SIMD dot products in blocks of 4096 rows, blocks
-/// split across `threads` threads, per-thread bounded heaps merged at the end. This is the
-/// oracle every approximate index is measured against.
+/// Exact cosine top-k by brute force over the unit-normalised rows (EmbeddingSet::unitRows,
+/// made a block at a time, so the index holds no float32 copy of the matrix): float32 SIMD dot
+/// products in blocks of 4096 rows, blocks split across `threads` threads, per-thread bounded
+/// heaps merged at the end. This is the oracle every approximate index is measured against.
 ///
 /// 8-bit filter (on by default where the build has AVX2, as x86-64-v3 does): the scan is bound
 /// by memory bandwidth, so the index also keeps each unit row as 8-bit codes times a per-row

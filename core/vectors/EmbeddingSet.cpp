@@ -2,6 +2,7 @@
 
 #include "util/Parallel.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace embex {
@@ -59,32 +60,55 @@ std::optional<WordId> EmbeddingSet::find(std::string_view word) const
     return std::nullopt;
 }
 
+namespace {
+
+/// Squared norm of row i, summed in double so that huge or tiny rows keep full precision. The
+/// one expression every norm and unit row of a set comes from, so that they agree bit for bit.
+double squaredNorm(const ConstRowMap &m, Eigen::Index i)
+{
+    return m.row(i).cast<double>().squaredNorm();
+}
+
+void unitRow(const ConstRowMap &m, Eigen::Index i, float *out)
+{
+    const double s = squaredNorm(m, i);
+    Eigen::Map<Eigen::RowVectorXf> y(out, m.cols());
+    if (float(std::sqrt(s)) > 0.0f)
+        y = (m.row(i).cast<double>() / std::sqrt(s)).cast<float>();
+    else
+        y.setZero();
+}
+
+} // namespace
+
 const RowMatrix &EmbeddingSet::normalized() const
 {
-    std::call_once(m_normOnce, [this] {
-        const auto n = Eigen::Index(size());
-        m_normalized.resize(n, Eigen::Index(m_dim));
-        m_norms.resize(n);
-        auto src = matrix();
+    std::call_once(m_unitOnce, [this] {
+        m_normalized.resize(Eigen::Index(size()), Eigen::Index(m_dim));
         parallelRanges(size(), defaultThreads(), [&](std::size_t b, std::size_t e, unsigned) {
-            for (auto i = Eigen::Index(b); i < Eigen::Index(e); ++i) {
-                // Accumulate in double so huge or tiny rows keep full precision.
-                double s = src.row(i).cast<double>().squaredNorm();
-                float norm = float(std::sqrt(s));
-                m_norms[i] = norm;
-                if (norm > 0.0f)
-                    m_normalized.row(i) = (src.row(i).cast<double>() / std::sqrt(s)).cast<float>();
-                else
-                    m_normalized.row(i).setZero();
-            }
+            unitRows(b, e - b, m_normalized.data() + b * m_dim);
         });
     });
     return m_normalized;
 }
 
+void EmbeddingSet::unitRows(std::size_t first, std::size_t count, float *out) const
+{
+    const ConstRowMap m = matrix();
+    for (std::size_t i = 0; i < count; ++i)
+        unitRow(m, Eigen::Index(first + i), out + i * m_dim);
+}
+
 const Eigen::VectorXf &EmbeddingSet::norms() const
 {
-    normalized();
+    std::call_once(m_normOnce, [this] {
+        m_norms.resize(Eigen::Index(size()));
+        const ConstRowMap m = matrix();
+        parallelRanges(size(), defaultThreads(), [&](std::size_t b, std::size_t e, unsigned) {
+            for (auto i = Eigen::Index(b); i < Eigen::Index(e); ++i)
+                m_norms[i] = float(std::sqrt(squaredNorm(m, i)));
+        });
+    });
     return m_norms;
 }
 

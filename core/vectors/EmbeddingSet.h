@@ -40,7 +40,12 @@ public:
 /// Storage is either owned (std::vector<float>) or borrowed from a memory mapping kept alive by
 /// `keepAlive` (Embex's own format). The set is immutable once built; share it as
 /// shared_ptr<const EmbeddingSet>. All const members are thread-safe, including the lazily
-/// computed unit-normalised copy.
+/// computed row norms and unit-normalised copy.
+///
+/// Memory: the norms (4 bytes a row) are computed once, in one pass over the rows, without
+/// copying the matrix. The unit-normalised copy doubles the memory of the set and exists only
+/// for the features that ask for it (normalized()); code that reads unit rows a block at a time
+/// uses unitRows(), which gives the same values bit for bit.
 class EmbeddingSet
 {
 public:
@@ -67,8 +72,14 @@ public:
     const float *row(WordId id) const { return m_data + std::size_t(id) * m_dim; }
 
     /// Unit-normalised copy of the matrix, computed once on first use (zero rows stay zero).
+    /// A second matrix the size of the set: prefer unitRows() where rows are read in blocks.
     const RowMatrix &normalized() const;
-    /// Euclidean norm of each row (computed with normalized()).
+    /// Writes rows [first, first + count) unit-normalised to out (count × dim floats), exactly
+    /// the values of normalized() (norm summed in double; zero rows stay zero). Needs no copy
+    /// of the matrix; the caller checks that the range lies inside the set.
+    void unitRows(std::size_t first, std::size_t count, float *out) const;
+    /// Euclidean norm of each row (summed in double, rounded to float), computed once on first
+    /// use in one multithreaded pass over the rows (no copy of the matrix).
     const Eigen::VectorXf &norms() const;
 
     /// Metadata columns (frequency, labels...). Each has size() values.
@@ -110,8 +121,9 @@ private:
     std::string m_sourceFormat;
     std::shared_ptr<const OovProvider> m_oov;
 
-    mutable std::once_flag m_normOnce;
+    mutable std::once_flag m_unitOnce;
     mutable RowMatrix m_normalized;
+    mutable std::once_flag m_normOnce;
     mutable Eigen::VectorXf m_norms;
 };
 

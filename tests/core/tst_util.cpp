@@ -64,6 +64,7 @@ private slots:
     void threadTeamRunAndErrors();
     void embeddingSetBasics();
     void embeddingSetNormalized();
+    void embeddingSetNormsWithoutCopy();
     void embeddingSetRejectsBadInput();
 
 private:
@@ -429,6 +430,50 @@ void TstUtil::embeddingSetNormalized()
         QVERIFY(std::abs(double(nm.row(Eigen::Index(i)).norm()) - 1.0) < 1e-5);
         QVERIFY(std::abs(double(nm(Eigen::Index(i), 3)) - double(data[i * d + 3]) / norm) < 1e-6);
     }
+}
+
+// norms() and unitRows() make no copy of the matrix, yet give exactly what the copy-based
+// computation (every row of normalized(), summed as before) gives: info's numbers and the
+// search's unit rows are unchanged. Rows of mixed scale, a zero row and a tiny one.
+void TstUtil::embeddingSetNormsWithoutCopy()
+{
+    std::mt19937 rng(5);
+    std::normal_distribution<float> nd;
+    const std::size_t n = 300, d = 53;
+    std::vector<float> data(n * d);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < d; ++j)
+            data[i * d + j] = nd(rng) * std::pow(10.0f, float(int(i % 9) - 4));
+    std::fill_n(data.begin() + 11 * d, d, 0.0f);
+    std::fill_n(data.begin() + 12 * d, d, 1e-30f);
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < n; ++i)
+        words.push_back("w" + std::to_string(i));
+    const EmbeddingSet fresh(words, data, d), copied(words, data, d);
+    // The old computation: norms and unit rows from one pass building the copy.
+    const ConstRowMap m = fresh.matrix();
+    const Eigen::VectorXf &norms = fresh.norms(); // before any normalized()
+    const RowMatrix &unit = copied.normalized();
+    std::vector<float> rows(n * d, -1.0f);
+    fresh.unitRows(0, n, rows.data());
+    std::vector<float> one(d);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto r = Eigen::Index(i);
+        const double s = m.row(r).cast<double>().squaredNorm();
+        QCOMPARE(norms[r], float(std::sqrt(s)));
+        QCOMPARE(copied.norms()[r], norms[r]);
+        const Eigen::RowVectorXf expected =
+            float(std::sqrt(s)) > 0.0f
+                ? Eigen::RowVectorXf((m.row(r).cast<double>() / std::sqrt(s)).cast<float>())
+                : Eigen::RowVectorXf::Zero(Eigen::Index(d));
+        QVERIFY(unit.row(r) == expected);
+        QVERIFY(Eigen::Map<const Eigen::RowVectorXf>(rows.data() + i * d, Eigen::Index(d)) ==
+                expected);
+        fresh.unitRows(i, 1, one.data()); // a single row, as the search re-scores it
+        QVERIFY(Eigen::Map<const Eigen::RowVectorXf>(one.data(), Eigen::Index(d)) == expected);
+    }
+    QCOMPARE(norms[11], 0.0f);
+    QVERIFY(norms[12] > 0.0f);
 }
 
 void TstUtil::embeddingSetRejectsBadInput()

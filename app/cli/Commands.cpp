@@ -153,7 +153,7 @@ int runNeighbors(const std::vector<std::string> &argv)
         index = std::make_unique<HnswIndex>(set, HnswIndex::Options{}, progress);
     } else {
         // One query: a single scan of the float32 rows beats building the 8-bit filter
-        // first (a pass over the rows and half the matrix's size in memory).
+        // first (a pass over the rows and a quarter of the matrix's size in memory).
         index = std::make_unique<ExactIndex>(set, defaultThreads(), false);
     }
     std::vector<Neighbor> result;

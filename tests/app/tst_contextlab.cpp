@@ -6,8 +6,6 @@
 // clusterByCosine, meanPairCosine, nearest tokens). Then the failure paths (bad folder, word
 // not found, bad text files: an error box naming the problem), 50 cancelled and restarted jobs,
 // and closing the lab while a job runs.
-#include "../core/TestRandom.h"
-#include "GuiTestSupport.h"
 #include "gui/ContextLab.h"
 #include "gui/ContextPresets.h"
 #include "gui/Heatmap.h"
@@ -16,6 +14,8 @@
 #include "io/Formats.h"
 #include "render/ScatterView.h"
 #include "search/ExactIndex.h"
+#include "support/GuiTestSupport.h"
+#include "support/TestRandom.h"
 
 #include <QAction>
 #include <QComboBox>

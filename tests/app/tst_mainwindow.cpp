@@ -2,8 +2,6 @@
 // background, PCA layout, search, neighbours against the oracle, the selected word's
 // highlight at its projected position, click to select, cancel, exports, and the no-OpenGL
 // path.
-#include "../core/TestSanitizers.h"
-#include "GuiTestSupport.h"
 #include "eval/Evaluation.h"
 #include "gui/EvalDialog.h"
 #include "gui/MainWindow.h"
@@ -12,6 +10,8 @@
 #include "io/Formats.h"
 #include "render/ScatterView.h"
 #include "search/ExactIndex.h"
+#include "support/GuiTestSupport.h"
+#include "support/TestSanitizers.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>

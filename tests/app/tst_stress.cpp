@@ -2,12 +2,12 @@
 // cancelled and restarted 50 times in a row, then run to the end with the right result; the
 // main window closed while each kind of job runs (load, PCA, t-SNE, training lab, evaluation);
 // and jobs that fail show an error dialog naming the file and the problem.
-#include "GuiTestSupport.h"
 #include "gui/EvalDialog.h"
 #include "gui/MainWindow.h"
 #include "gui/TrainLab.h"
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
+#include "support/GuiTestSupport.h"
 #include "util/MemoryBudget.h"
 
 #include <QComboBox>

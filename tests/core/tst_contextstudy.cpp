@@ -3,9 +3,9 @@
 // targets, masked sentences encoded by hand, nearest tokens one by one), the measures against
 // brute force over pairs, average-linkage clustering against a naive implementation, and the
 // per-layer frames' invariants (a rotation of each layer's PCA).
-#include "TestRandom.h"
 #include "contextual/ContextStudy.h"
 #include "project/Pca.h"
+#include "support/TestRandom.h"
 
 #include <QtTest>
 

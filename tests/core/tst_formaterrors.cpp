@@ -3,7 +3,7 @@
 #include "io/FormatError.h"
 #include "io/Formats.h"
 
-#include "BadInputCases.h"
+#include "support/BadInputCases.h"
 
 #include <QtTest>
 

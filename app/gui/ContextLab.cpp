@@ -370,10 +370,13 @@ const std::vector<RowMatrix> &ContextLab::frames() const
     return m_lab ? m_lab->frames : none;
 }
 
-const std::vector<double> &ContextLab::selfSimilarity() const
+std::vector<double> ContextLab::selfSimilarity() const
 {
-    static const std::vector<double> none;
-    return m_lab ? m_lab->selfSimilarity : none;
+    std::vector<double> out;
+    if (m_lab)
+        for (const LayerSummary &s : m_lab->layers)
+            out.push_back(s.selfSimilarity);
+    return out;
 }
 
 int ContextLab::senseCount() const
@@ -386,8 +389,8 @@ std::vector<double> ContextLab::senseGaps() const
     std::vector<double> out;
     if (!m_lab)
         return out;
-    for (const Eigen::MatrixXf &c : m_lab->cosines)
-        out.push_back(senseGap(c, m_senses).gap());
+    for (const LayerSummary &s : m_lab->layers)
+        out.push_back(senseGap(s.cosine, m_senses).gap());
     return out;
 }
 
@@ -519,7 +522,7 @@ void ContextLab::onStudied()
         m_contextView->setLayout({}, false, false); // a new set of points: fit, no animation
     {
         const QSignalBlocker block(m_thresholdSlider);
-        if (const auto t = embex::suggestThreshold(m_lab->cosines[std::size_t(layer())]))
+        if (const auto t = embex::suggestThreshold(m_lab->layers[std::size_t(layer())].cosine))
             setThreshold(*t);
     }
     updateViews(false);
@@ -539,9 +542,9 @@ void ContextLab::setThreshold(double cosine)
 
 void ContextLab::suggestThreshold()
 {
-    if (!m_lab || m_lab->cosines.empty())
+    if (!m_lab || m_lab->layers.empty())
         return;
-    if (const auto t = embex::suggestThreshold(m_lab->cosines[std::size_t(layer())]))
+    if (const auto t = embex::suggestThreshold(m_lab->layers[std::size_t(layer())].cosine))
         setThreshold(*t);
 }
 

@@ -60,7 +60,7 @@ public:
     /// The 2-D layout of the occurrences per layer (layerFrames()).
     const std::vector<RowMatrix> &frames() const;
     /// Self-similarity, baseline and sense gap per layer, as charted.
-    const std::vector<double> &selfSimilarity() const;
+    std::vector<double> selfSimilarity() const;
     std::vector<double> senseGaps() const;
 
     /// Null when OpenGL 3.3 is unavailable.

@@ -5,6 +5,7 @@
 #include "gui/FutureResult.h"
 #include "gui/Heatmap.h"
 #include "gui/LineChart.h"
+#include "gui/RunOptions.h"
 #include "render/ScatterView.h"
 
 #include <QCheckBox>
@@ -134,32 +135,30 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     auto *centre = new QSplitter(Qt::Vertical, this);
     auto *viewsRow = new QSplitter(Qt::Horizontal, centre);
     auto makeViewBox = [&](QLabel *&titleLabel, render::ScatterView *&view, const QString &text,
-                           QWidget *owner) {
+                           QWidget *owner, const QString &noticeName) {
         auto *box = new QWidget(owner);
         auto *layout = new QVBoxLayout(box);
         layout->setContentsMargins(2, 2, 2, 2);
         titleLabel = title(text, box);
         layout->addWidget(titleLabel);
-        const QString problem = render::ScatterView::openGLProblem();
-        if (problem.isEmpty()) {
-            view = new render::ScatterView(box);
+        layout->addWidget(createScatterView(box, view,
+                                            tr("The sentences, the table, the heatmap and the "
+                                               "chart still work."),
+                                            noticeName),
+                          1);
+        if (view)
             view->setMinimumSize(240, 200);
-            layout->addWidget(view, 1);
-        } else {
-            auto *noGl = new QLabel(tr("The scatter view needs OpenGL 3.3: %1").arg(problem), box);
-            noGl->setWordWrap(true);
-            layout->addWidget(noGl, 1);
-        }
         return box;
     };
     // Until a model is open the guide stands where the contextual view goes.
     m_contextPages = new QStackedWidget(viewsRow);
     m_contextPages->addWidget(createGuidePage(m_contextPages));
-    m_contextPages->addWidget(makeViewBox(
-        m_contextTitle, m_contextView, tr("Contextual: one point per occurrence"), m_contextPages));
+    m_contextPages->addWidget(makeViewBox(m_contextTitle, m_contextView,
+                                          tr("Contextual: one point per occurrence"),
+                                          m_contextPages, "contextNoOpenGL"));
     viewsRow->addWidget(m_contextPages);
-    viewsRow->addWidget(
-        makeViewBox(m_staticTitle, m_staticView, tr("Static: one point per word"), viewsRow));
+    viewsRow->addWidget(makeViewBox(m_staticTitle, m_staticView, tr("Static: one point per word"),
+                                    viewsRow, "staticNoOpenGL"));
     viewsRow->setStretchFactor(0, 3); // the guide, then the contextual view, wider
     viewsRow->setStretchFactor(1, 2);
     m_staticTitle->setObjectName("staticTitle");

@@ -1,8 +1,10 @@
 #include "gui/TrainLab.h"
 
+#include "gui/FutureResult.h"
 #include "gui/LineChart.h"
 #include "gui/NeighborModel.h"
 #include "gui/ReplayControl.h"
+#include "gui/RunOptions.h"
 #include "gui/TrainSettings.h"
 #include "io/Formats.h"
 #include "render/ScatterView.h"
@@ -27,7 +29,6 @@
 #include <QSlider>
 #include <QSplitter>
 #include <QTableView>
-#include <QUnhandledException>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -99,7 +100,7 @@ QString rate(double wordsPerSecond)
 
 bool noDialogs()
 {
-    return qApp->property("embexNoDialogs").toBool();
+    return runOptions().noDialogs;
 }
 
 } // namespace
@@ -168,30 +169,20 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     auto *centre = new QWidget(split);
     auto *cl = new QVBoxLayout(centre);
     cl->setContentsMargins(0, 0, 0, 0);
-    const QString glProblem = qApp->property("embexForceNoGL").toBool()
-                                  ? tr("disabled for this run")
-                                  : render::ScatterView::openGLProblem();
-    if (glProblem.isEmpty()) {
-        m_view = new render::ScatterView(centre);
+    cl->addWidget(createScatterView(centre, m_view,
+                                    tr("Training, the chart, the replay and the neighbour lists "
+                                       "still work."),
+                                    "labNoOpenGL"),
+                  1);
+    if (m_view) {
         m_view->setObjectName("labView");
         m_view->setPointSize(7);
         m_view->setLabelFontSize(11);
-        cl->addWidget(m_view, 1);
         connect(m_view, &render::ScatterView::pointClicked, this, [this](int p) {
             const QStringList words = viewWords();
             if (p >= 0 && p < words.size())
                 selectWord(words[p]);
         });
-    } else {
-        auto *noGl = new QLabel(tr("<h3>The scatter view is not available</h3><p>OpenGL 3.3 is "
-                                   "needed to draw points: %1.</p><p>Training, the chart, the "
-                                   "replay and the neighbour lists still work.</p>")
-                                    .arg(glProblem.toHtmlEscaped()),
-                                centre);
-        noGl->setObjectName("labNoOpenGL");
-        noGl->setAlignment(Qt::AlignCenter);
-        noGl->setWordWrap(true);
-        cl->addWidget(noGl, 1);
     }
     auto *sliderRow = new QHBoxLayout;
     m_slider = new QSlider(Qt::Horizontal, centre);
@@ -284,19 +275,9 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
             });
     connect(&m_saveWatcher, &QFutureWatcher<void>::finished, this, [this] {
         try {
-            m_saveWatcher.waitForFinished();
+            takeResult(m_saveWatcher.future());
             setStatus(tr("Saved."));
             emit saved(true, {});
-        } catch (const QUnhandledException &e) {
-            QString msg = tr("could not save");
-            try {
-                if (e.exception())
-                    std::rethrow_exception(e.exception());
-            } catch (const std::exception &inner) {
-                msg = QString::fromUtf8(inner.what());
-            }
-            setStatus(msg, true);
-            emit saved(false, msg);
         } catch (const std::exception &e) {
             setStatus(QString::fromUtf8(e.what()), true);
             emit saved(false, QString::fromUtf8(e.what()));
@@ -315,10 +296,7 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
 TrainLab::~TrainLab()
 {
     m_runner->stop();
-    try {
-        m_saveWatcher.waitForFinished(); // a failed save rethrows here; it was reported
-    } catch (...) {
-    }
+    waitQuietly(m_saveWatcher); // a save in progress completes
 }
 
 bool TrainLab::isTraining() const

@@ -5,6 +5,7 @@
 // keeps its own subset, the first view is the shipped map, controls are in view at 1366×768,
 // search puts the exact word first, labels keep off the selection and the legend.
 #include "gui/MainWindow.h"
+#include "gui/RunOptions.h"
 #include "gui/SelectionDock.h"
 #include "gui/ShippedLayout.h"
 #include "gui/TsneRunner.h"
@@ -200,7 +201,7 @@ private:
 
 void TstExplorer::initTestCase()
 {
-    qApp->setProperty("embexNoDialogs", true);
+    gui::runOptions().noDialogs = true;
     test::useTestLocations();
     QVERIFY(!MainWindow::defaultSetPath().isEmpty());
 }

@@ -6,6 +6,7 @@
 #include "gui/EvalDialog.h"
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
+#include "gui/RunOptions.h"
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
 #include "render/ScatterView.h"
@@ -76,7 +77,7 @@ private:
 
 void TstMainWindow::initTestCase()
 {
-    qApp->setProperty("embexNoDialogs", true);
+    gui::runOptions().noDialogs = true;
     test::useTestLocations();
 }
 
@@ -420,9 +421,9 @@ void TstMainWindow::projectionHonestyColours()
 
 void TstMainWindow::noOpenGLPathStillWorks()
 {
-    qApp->setProperty("embexForceNoGL", true);
+    gui::runOptions().forceNoGL = true;
     MainWindow w;
-    qApp->setProperty("embexForceNoGL", false);
+    gui::runOptions().forceNoGL = false;
     w.show();
     QVERIFY(!w.view());
     auto *msg = w.findChild<QLabel *>("noOpenGL");
@@ -463,7 +464,7 @@ void TstMainWindow::evaluateCurrentSet()
     const QString reference = m_dir.filePath("reference.txt");
     QFile::remove(reference);
     QVERIFY(QFile::copy(QStringLiteral(EMBEX_FIXTURES "/vectors/word2vec_pre_kv_c"), reference));
-    qApp->setProperty("embexEvalReference", reference);
+    gui::runOptions().evalReference = reference;
     MainWindow w;
     w.show();
     QVERIFY(openAndProject(w, kGlove));
@@ -508,7 +509,7 @@ void TstMainWindow::evaluateTheReferenceItself()
     // The default set itself is the reference: the dialog says so instead of a second column.
     // (A function of its own: each evaluation of the 50,000-word set takes minutes under ASan,
     // and Qt Test gives a function 300 s.)
-    qApp->setProperty("embexEvalReference", kGlove);
+    gui::runOptions().evalReference = kGlove;
     MainWindow d;
     d.show();
     QVERIFY(openAndProject(d, kGlove));
@@ -521,7 +522,7 @@ void TstMainWindow::evaluateTheReferenceItself()
     QVERIFY2(own->explanationText().contains("This set is the reference"),
              qPrintable(own->explanationText()));
     own->close();
-    qApp->setProperty("embexEvalReference", QVariant());
+    gui::runOptions().evalReference.clear();
 }
 
 #include "tst_mainwindow.moc"

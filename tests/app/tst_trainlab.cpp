@@ -6,6 +6,7 @@
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
+#include "gui/RunOptions.h"
 #include "gui/TrainLab.h"
 #include "gui/TrainSettings.h"
 #include "io/Formats.h"
@@ -243,7 +244,7 @@ private:
 
 void TstTrainLab::initTestCase()
 {
-    qApp->setProperty("embexNoDialogs", true);
+    gui::runOptions().noDialogs = true;
     test::useTestLocations();
     QVERIFY(m_dir.isValid());
     m_corpus = writeCorpus(m_dir.path());
@@ -1092,9 +1093,9 @@ void TstTrainLab::blurbStatesWhatARunCounts()
 
 void TstTrainLab::noOpenGLPathStillWorks()
 {
-    qApp->setProperty("embexForceNoGL", true);
+    gui::runOptions().forceNoGL = true;
     TrainLab lab;
-    qApp->setProperty("embexForceNoGL", false);
+    gui::runOptions().forceNoGL = false;
     lab.show();
     QVERIFY(!lab.view());
     QVERIFY(lab.findChild<QLabel *>("labNoOpenGL")->text().contains("OpenGL 3.3"));

@@ -77,7 +77,37 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     setWindowFlag(Qt::Window); // its own window even with the explorer as parent
     m_service = new ContextService(this);
 
-    // Model row.
+    QWidget *top = createModelRow();
+    QWidget *left = createSentencePanel();
+    QSplitter *centre = createViews();
+    createOccurrenceTable();
+    auto *main = new QSplitter(Qt::Horizontal, this);
+    main->addWidget(left);
+    main->addWidget(centre);
+    main->addWidget(m_table);
+    main->setSizes({300, 800, 400});
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(4, 4, 4, 4);
+    centralLayout->addWidget(top);
+    centralLayout->addWidget(main, 1);
+    setCentralWidget(central);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    statusBar()->addWidget(m_status, 1);
+    const QSize room = screen() ? screen()->availableSize() : QSize(1500, 900);
+    resize(std::min(1500, room.width() * 19 / 20), std::min(900, room.height() * 9 / 10));
+
+    createMenus();
+    connectSignals();
+    updateViews(false);
+    updateModelPages();
+    updateStatic();
+    setStatus(tr("No model open: the guide says which models work and how to get one."));
+}
+
+QWidget *ContextLab::createModelRow()
+{
     auto *top = new QWidget(this);
     auto *topRow = new QHBoxLayout(top);
     m_openButton = new QPushButton(tr("Open model folder..."), top);
@@ -95,7 +125,11 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     topRow->addWidget(m_progress);
     topRow->addWidget(m_cancelButton);
 
-    // Sentences panel.
+    return top;
+}
+
+QWidget *ContextLab::createSentencePanel()
+{
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     auto *form = new QFormLayout;
@@ -131,7 +165,13 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     m_sentenceView->setOpenExternalLinks(false);
     leftLayout->addWidget(m_sentenceView, 3);
 
-    // Views.
+    connect(loadText, &QPushButton::clicked, this, &ContextLab::chooseTextFile);
+    m_modelOnly << studiedLabel << m_sentenceView;
+    return left;
+}
+
+QSplitter *ContextLab::createViews()
+{
     auto *centre = new QSplitter(Qt::Vertical, this);
     auto *viewsRow = new QSplitter(Qt::Horizontal, centre);
     auto makeViewBox = [&](QLabel *&titleLabel, render::ScatterView *&view, const QString &text,
@@ -163,7 +203,21 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     viewsRow->setStretchFactor(1, 2);
     m_staticTitle->setObjectName("staticTitle");
 
-    auto *controls = new QWidget(centre);
+    QWidget *controls = createLayerControls(centre);
+    QWidget *bottom = createMeasures(centre);
+    centre->addWidget(viewsRow);
+    centre->addWidget(controls);
+    centre->addWidget(bottom);
+    centre->setStretchFactor(0, 3);
+    centre->setStretchFactor(2, 2);
+
+    m_modelOnly << controls << bottom;
+    return centre;
+}
+
+QWidget *ContextLab::createLayerControls(QWidget *parent)
+{
+    auto *controls = new QWidget(parent);
     auto *controlRow = new QHBoxLayout(controls);
     m_layerLabel = new QLabel(tr("Layer"), controls);
     m_layerSlider = new QSlider(Qt::Horizontal, controls);
@@ -196,7 +250,12 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     controlRow->addWidget(m_suggestButton);
     controlRow->addWidget(m_showStatic);
 
-    auto *bottom = new QSplitter(Qt::Horizontal, centre);
+    return controls;
+}
+
+QWidget *ContextLab::createMeasures(QWidget *parent)
+{
+    auto *bottom = new QSplitter(Qt::Horizontal, parent);
     auto *heatBox = new QWidget(bottom);
     auto *heatLayout = new QVBoxLayout(heatBox);
     heatLayout->setContentsMargins(2, 2, 2, 2);
@@ -223,13 +282,11 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     chartLayout->addWidget(m_chart, 1);
     bottom->addWidget(heatBox);
     bottom->addWidget(chartBox);
-    centre->addWidget(viewsRow);
-    centre->addWidget(controls);
-    centre->addWidget(bottom);
-    centre->setStretchFactor(0, 3);
-    centre->setStretchFactor(2, 2);
+    return bottom;
+}
 
-    // Occurrence table.
+void ContextLab::createOccurrenceTable()
+{
     m_table = new QTableWidget(0, 5, this);
     m_table->setHorizontalHeaderLabels(
         {tr("#"), tr("Sense"), tr("Sentence"), tr("Nearest tokens"), tr("Guesses for [MASK]")});
@@ -242,25 +299,11 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->setColumnWidth(2, 220);
     m_table->setColumnWidth(3, 180);
+    m_modelOnly << m_table;
+}
 
-    auto *main = new QSplitter(Qt::Horizontal, this);
-    main->addWidget(left);
-    main->addWidget(centre);
-    main->addWidget(m_table);
-    main->setSizes({300, 800, 400});
-    auto *central = new QWidget(this);
-    auto *centralLayout = new QVBoxLayout(central);
-    centralLayout->setContentsMargins(4, 4, 4, 4);
-    centralLayout->addWidget(top);
-    centralLayout->addWidget(main, 1);
-    setCentralWidget(central);
-    m_status = new QLabel(this);
-    m_status->setWordWrap(true);
-    statusBar()->addWidget(m_status, 1);
-    m_modelOnly = {controls, bottom, m_table, studiedLabel, m_sentenceView};
-    const QSize room = screen() ? screen()->availableSize() : QSize(1500, 900);
-    resize(std::min(1500, room.width() * 19 / 20), std::min(900, room.height() * 9 / 10));
-
+void ContextLab::createMenus()
+{
     auto *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open model folder..."), QKeySequence::Open, this,
                     &ContextLab::chooseModelFolder);
@@ -280,10 +323,12 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     });
     file->addSeparator();
     file->addAction(tr("&Close"), QKeySequence::Close, this, &QWidget::close);
+}
 
+void ContextLab::connectSignals()
+{
     connect(m_openButton, &QPushButton::clicked, this, &ContextLab::chooseModelFolder);
     connect(m_cancelButton, &QPushButton::clicked, this, &ContextLab::cancel);
-    connect(loadText, &QPushButton::clicked, this, &ContextLab::chooseTextFile);
     connect(m_analyseButton, &QPushButton::clicked, this, &ContextLab::analyse);
     auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     connect(shortcut, &QShortcut::activated, this, &ContextLab::analyse);
@@ -326,10 +371,6 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
             m_contextView->setSelection(rows.isEmpty() ? -1 : rows.front().row());
         });
     }
-    updateViews(false);
-    updateModelPages();
-    updateStatic();
-    setStatus(tr("No model open: the guide says which models work and how to get one."));
 }
 
 ContextLab::~ContextLab()

@@ -6,6 +6,7 @@
 #include "gui/ReplayControl.h"
 #include "gui/RunOptions.h"
 #include "gui/TrainSettings.h"
+#include "gui/WheelGuard.h"
 #include "io/Formats.h"
 #include "render/ScatterView.h"
 
@@ -24,7 +25,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
@@ -119,17 +119,34 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     m_runner = new TrainRunner(this);
     m_runner->setQueueBudget(kSnapshotMemoryBudget);
     auto *split = new QSplitter(Qt::Horizontal, this);
+    QWidget *left = createSettingsPanel(split);
+    QWidget *centre = createLiveView(split);
+    QWidget *right = createNeighbourPanel(split);
+    split->addWidget(left);
+    split->addWidget(centre);
+    split->addWidget(right);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 0);
+    split->setSizes({380, 800, 260});
+    setCentralWidget(split);
 
-    // Left: the settings and the run buttons.
-    auto *left = new QWidget(split);
+    connectSignals();
+
+    QSettings s;
+    m_settings->restore(s);
+    restoreGeometry(s.value("train/geometry").toByteArray());
+    if (m_settings->corpusPath().isEmpty())
+        setStatus(tr("The shipped corpus is not installed next to the program: choose a corpus "
+                     "file."));
+}
+
+QWidget *TrainLab::createSettingsPanel(QWidget *parent)
+{
+    auto *left = new QWidget(parent);
     auto *ll = new QVBoxLayout(left);
-    auto *scroll = new QScrollArea(left);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_settings = new TrainSettings(scroll);
-    scroll->setWidget(m_settings);
-    ll->addWidget(scroll, 1);
+    m_settings = new TrainSettings(left);
+    ll->addWidget(verticalScrollArea(m_settings, left), 1);
     auto *runRow = new QHBoxLayout;
     m_start = new QPushButton(tr("Start"), left);
     m_start->setObjectName("startTraining");
@@ -165,8 +182,12 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     ll->addWidget(m_status);
 
-    // Centre: the live view, the replay slider, the statistics and the chart.
-    auto *centre = new QWidget(split);
+    return left;
+}
+
+QWidget *TrainLab::createLiveView(QWidget *parent)
+{
+    auto *centre = new QWidget(parent);
     auto *cl = new QVBoxLayout(centre);
     cl->setContentsMargins(0, 0, 0, 0);
     cl->addWidget(createScatterView(centre, m_view,
@@ -214,8 +235,12 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     m_speedSeries = m_chart->addSeries(tr("words/s"), QColor(60, 110, 190), LineChart::Axis::Right);
     cl->addWidget(m_chart);
 
-    // Right: the neighbours of the selected word.
-    auto *right = new QWidget(split);
+    return centre;
+}
+
+QWidget *TrainLab::createNeighbourPanel(QWidget *parent)
+{
+    auto *right = new QWidget(parent);
     auto *rl = new QVBoxLayout(right);
     m_word = new QLineEdit(right);
     m_word->setObjectName("labWord");
@@ -240,15 +265,11 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     m_neighborTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     rl->addWidget(m_neighborTable, 1);
 
-    split->addWidget(left);
-    split->addWidget(centre);
-    split->addWidget(right);
-    split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 1);
-    split->setStretchFactor(2, 0);
-    split->setSizes({380, 800, 260});
-    setCentralWidget(split);
+    return right;
+}
 
+void TrainLab::connectSignals()
+{
     connect(m_start, &QPushButton::clicked, this, &TrainLab::startTraining);
     connect(m_stop, &QPushButton::clicked, this, &TrainLab::stopTraining);
     connect(m_open, &QPushButton::clicked, this, [this] {
@@ -284,13 +305,6 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
         }
         m_save->setEnabled(m_result.vectors != nullptr);
     });
-
-    QSettings s;
-    m_settings->restore(s);
-    restoreGeometry(s.value("train/geometry").toByteArray());
-    if (m_settings->corpusPath().isEmpty())
-        setStatus(tr("The shipped corpus is not installed next to the program: choose a corpus "
-                     "file."));
 }
 
 TrainLab::~TrainLab()

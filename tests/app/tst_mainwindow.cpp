@@ -9,6 +9,7 @@
 #include "gui/RunOptions.h"
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
+#include "project/Quality.h"
 #include "render/ScatterView.h"
 #include "search/ExactIndex.h"
 #include "support/GuiTestSupport.h"
@@ -27,6 +28,7 @@
 #include <QTableView>
 #include <QtTest>
 
+#include <cmath>
 #include <random>
 
 using namespace embex;
@@ -413,10 +415,30 @@ void TstMainWindow::projectionHonestyColours()
     color->setCurrentIndex(color->findData("knn"));
     QVERIFY(ready.wait(60000));
     const double mean = ready.first().at(0).toDouble();
-    QVERIFY(mean >= 0.0 && mean <= 1.0);
     QCOMPARE(w.honesty().size(), std::size_t(1750));
-    for (float v : w.honesty())
-        QVERIFY(v >= 0.0f && v <= 1.0f);
+    // Core's numbers for the words and the axes shown (a 2-D PCA, cosine in the original
+    // space): the window colours by exactly these, and signals their mean.
+    const gui::ProjectionResult &p = w.projection();
+    QCOMPARE(w.findChild<QComboBox *>("dims")->currentIndex(), 0);
+    RowMatrix original(Eigen::Index(p.ids.size()), Eigen::Index(w.set()->dim()));
+    RowMatrix shown(Eigen::Index(p.ids.size()), 2);
+    const int axes[2] = {w.findChild<QComboBox *>("axis_x")->currentIndex(),
+                         w.findChild<QComboBox *>("axis_y")->currentIndex()};
+    for (std::size_t i = 0; i < p.ids.size(); ++i) {
+        original.row(Eigen::Index(i)) = w.set()->matrix().row(Eigen::Index(p.ids[i]));
+        for (int a = 0; a < 2; ++a)
+            shown(Eigen::Index(i), a) = p.coords(Eigen::Index(i), axes[a]);
+    }
+    const std::vector<float> expected =
+        knnPreservation(ConstRowMap(original.data(), original.rows(), original.cols()),
+                        ConstRowMap(shown.data(), shown.rows(), shown.cols()), 10, true, 1);
+    QCOMPARE(w.honesty(), expected);
+    double sum = 0;
+    for (float v : expected)
+        sum += double(v);
+    QVERIFY(std::abs(mean - sum / double(expected.size())) < 1e-12);
+    // Not a degenerate map: some neighbourhoods kept, not all.
+    QVERIFY(mean > 0.05 && mean < 0.95);
 }
 
 void TstMainWindow::noOpenGLPathStillWorks()

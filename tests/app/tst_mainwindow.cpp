@@ -437,8 +437,9 @@ void TstMainWindow::projectionHonestyColours()
     for (float v : expected)
         sum += double(v);
     QVERIFY(std::abs(mean - sum / double(expected.size())) < 1e-12);
-    // Not a degenerate map: some neighbourhoods kept, not all.
-    QVERIFY(mean > 0.05 && mean < 0.95);
+    qInfo("mean kNN preservation %.4f", mean);
+    // Some neighbourhoods kept, more than a random map would keep (k / (n − 1)), but not all.
+    QVERIFY2(mean > 2.0 * 10.0 / 1749.0 && mean < 0.95, qPrintable(QString::number(mean)));
 }
 
 void TstMainWindow::noOpenGLPathStillWorks()

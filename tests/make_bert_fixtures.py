@@ -35,6 +35,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED_VOCAB = os.path.join(HERE, "..", "..", "shared", "data", "bert",
                             "bert-base-uncased-vocab.txt")
 FIXTURE_VOCAB = os.path.join(HERE, "fixtures", "bert", "bert-base-uncased-vocab.txt")
+# The 493-token cut every fixture folder links to as its vocab.txt.
+TINY_VOCAB = "tiny-vocab.txt"
 
 # ---- the reference models ------------------------------------------------------------------
 
@@ -498,8 +500,14 @@ def write_fixture(folder, config, model, dtype, vocab, vocab_as="vocab.txt", **e
         json.dump(config, f, indent=2)
         f.write("\n")
     if vocab_as == "vocab.txt":
-        with open(os.path.join(folder, "vocab.txt"), "w", encoding="utf-8") as f:
+        # The folders share one vocabulary file: vocab.txt is a relative link to it.
+        shared = os.path.join(os.path.dirname(folder), TINY_VOCAB)
+        with open(shared, "w", encoding="utf-8") as f:
             f.write("\n".join(vocab) + "\n")
+        link = os.path.join(folder, "vocab.txt")
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(os.path.join("..", TINY_VOCAB), link)
     else:  # the parts of a tokenizer.json that Embex reads
         tok = {"version": "1.0", "truncation": None, "padding": None,
                "added_tokens": [{"id": vocab.index(t), "content": t, "single_word": False,

@@ -120,42 +120,27 @@ private:
     std::chrono::steady_clock::time_point m_lastLine{};
 };
 
-} // namespace
-
-int runTrain(const std::vector<std::string> &argv)
+/// The corpus argument: a file, or the name of a corpus shipped with Embex when no such file
+/// exists.
+std::string resolveCorpus(const std::string &argument)
 {
-    if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
-        std::cout << "usage: " << kTrainUsage << "\n";
-        return 0;
-    }
-    Args a(argv,
-           {"--model", "-o", "--output", "--dim", "--window", "--epochs", "--min-count",
-            "--max-vocab", "--negative", "--sample", "--alpha", "--x-max", "--minn", "--maxn",
-            "--buckets", "--threads", "--seed", "--to"},
-           {"--hs", "--keep-case", "--keep-punctuation", "--running-text", "--float16", "--json",
-            "--quiet"});
-    a.expectPositionals(1, 1, kTrainUsage);
-    std::string corpusPath = a.positionals()[0];
     std::error_code ec;
-    if (const ShippedCorpus *shipped = findShippedCorpus(corpusPath);
-        shipped && !std::filesystem::exists(corpusPath, ec)) {
-        corpusPath = shippedCorpus(*shipped);
-        if (corpusPath.empty())
-            throw std::runtime_error(std::string(shipped->name) + ": the " +
-                                     std::string(shipped->title) + " (share/embex/" +
-                                     std::string(shipped->file) +
-                                     ") is not installed beside embex-cli");
-    }
-    auto model = a.value("--model");
-    if (!model)
-        throw UsageError(std::string("--model is required\nusage: ") + kTrainUsage);
-    std::string out = a.value("-o", a.value("--output", ""));
-    if (out.empty())
-        throw UsageError(std::string("-o OUT is required\nusage: ") + kTrainUsage);
+    const ShippedCorpus *shipped = findShippedCorpus(argument);
+    if (!shipped || std::filesystem::exists(argument, ec))
+        return argument;
+    std::string path = shippedCorpus(*shipped);
+    if (path.empty())
+        throw std::runtime_error(
+            std::string(shipped->name) + ": the " + std::string(shipped->title) + " (share/embex/" +
+            std::string(shipped->file) + ") is not installed beside embex-cli");
+    return path;
+}
 
+TrainOptions parseTrainOptions(const Args &a, const std::string &model)
+{
     TrainOptions o;
     try {
-        o.model = parseTrainModel(*model);
+        o.model = parseTrainModel(model);
     } catch (const std::invalid_argument &e) {
         throw UsageError(e.what());
     }
@@ -181,7 +166,11 @@ int runTrain(const std::vector<std::string> &argv)
     } catch (const std::invalid_argument &e) {
         throw UsageError(e.what());
     }
+    return o;
+}
 
+TrainingCorpus::Options parseCorpusOptions(const Args &a)
+{
     TrainingCorpus::Options co;
     co.tokenizer.lowercase = !a.flag("--keep-case");
     co.tokenizer.punctuation = a.flag("--keep-punctuation") ? TokenizerOptions::Punctuation::Keep
@@ -189,23 +178,35 @@ int runTrain(const std::vector<std::string> &argv)
     co.tokenizer.sentencePerLine = !a.flag("--running-text");
     co.vocab.minCount = std::uint64_t(a.integer("--min-count", 5, 1, (1LL << 62)));
     co.vocab.maxSize = std::size_t(a.integer("--max-vocab", 0, 0, (1LL << 40)));
+    return co;
+}
 
-    // Decide the output format before hours of training, not after.
-    SaveOptions so;
+/// How the result is written: a format for save(), or a fastText model file.
+struct OutputPlan
+{
+    SaveOptions save;
     bool nativeBin = false;
+};
+
+/// Decides the output format before hours of training, not after, and checks that the output
+/// folder exists and is writable.
+OutputPlan planOutput(const Args &a, const std::string &out, TrainModel model)
+{
+    OutputPlan plan;
     if (auto t = a.value("--to")) {
         auto f = parseFormatName(*t);
         if (!f)
             throw UsageError("--to must be one of word2vec, word2vec-bin, glove, vec, tsv, npy, "
                              "embex, fasttext; got '" +
                              *t + "'");
-        so.format = *f;
+        plan.save.format = *f;
     } else if (!formatForExtension(out)) {
         throw UsageError("cannot tell the output format from '" + out +
                          "'; add --to word2vec|word2vec-bin|glove|vec|tsv|npy|embex");
     }
-    const bool fastText = o.model == TrainModel::FastText || o.model == TrainModel::FastTextCbow;
-    Format outFormat = so.format == Format::Auto ? *formatForExtension(out) : so.format;
+    const bool fastText = model == TrainModel::FastText || model == TrainModel::FastTextCbow;
+    Format outFormat =
+        plan.save.format == Format::Auto ? *formatForExtension(out) : plan.save.format;
     // A fastText model written to .bin is a fastText model file (with its subwords), as
     // fastText users expect; --to word2vec-bin gives word2vec binary instead.
     if (fastText && !a.value("--to") && outFormat == Format::Word2VecBinary)
@@ -214,85 +215,125 @@ int runTrain(const std::vector<std::string> &argv)
         if (!fastText)
             throw UsageError("a fastText .bin model can only be written by --model fasttext; "
                              "use .vec, .txt, .embex...");
-        nativeBin = true;
+        plan.nativeBin = true;
     }
     if (a.flag("--float16")) {
         if (outFormat != Format::Embex)
             throw UsageError("--float16 needs --to embex");
-        so.float16 = true;
+        plan.save.float16 = true;
     }
-    {
-        // Fail early if the output folder is missing or read-only.
-        auto dir = std::filesystem::path(out).parent_path();
-        if (dir.empty())
-            dir = ".";
-        if (!std::filesystem::is_directory(dir, ec))
-            throw std::runtime_error(out + ": folder '" + dir.string() + "' does not exist");
-        if (access(dir.c_str(), W_OK) != 0)
-            throw std::runtime_error(out + ": folder '" + dir.string() + "' is not writable");
+    std::error_code ec;
+    auto dir = std::filesystem::path(out).parent_path();
+    if (dir.empty())
+        dir = ".";
+    if (!std::filesystem::is_directory(dir, ec))
+        throw std::runtime_error(out + ": folder '" + dir.string() + "' does not exist");
+    if (access(dir.c_str(), W_OK) != 0)
+        throw std::runtime_error(out + ": folder '" + dir.string() + "' is not writable");
+    return plan;
+}
+
+void reportCorpus(const std::string &corpusPath, const Vocabulary &vocab,
+                  const TrainingCorpus::Options &co)
+{
+    for (const auto &w : vocab.warnings())
+        std::cerr << corpusPath << ": warning: " << w << "\n";
+    std::cerr << corpusPath << ": " << vocab.corpusWords() << " tokens, " << vocab.sentences()
+              << " sentences, " << vocab.size() << " words with min-count " << co.vocab.minCount
+              << " (of " << vocab.distinctWords() << ")\n";
+}
+
+void writeResultJson(const std::string &corpusPath, const std::string &out, const TrainOptions &o,
+                     const TrainResult &result, const Vocabulary &vocab)
+{
+    const auto &f = result.final;
+    Json j;
+    j.beginObject()
+        .key("corpus")
+        .value(corpusPath)
+        .key("model")
+        .value(std::string(trainModelName(o.model)))
+        .key("output")
+        .value(out)
+        .key("words")
+        .value(result.vectors->size())
+        .key("dim")
+        .value(result.vectors->dim())
+        .key("corpus_tokens")
+        .value(static_cast<unsigned long long>(vocab.corpusWords()))
+        .key("epochs")
+        .value(o.effectiveEpochs())
+        .key("seconds")
+        .value(f.elapsedSeconds)
+        .key("words_per_second")
+        .value(f.elapsedSeconds > 0 ? double(f.wordsProcessed) / f.elapsedSeconds : 0.0)
+        .key("final_loss")
+        .value(f.loss)
+        .endObject();
+    std::cout << j.str() << "\n";
+}
+
+void writeResultLine(const std::string &out, const TrainOptions &o, const TrainResult &result)
+{
+    const auto &f = result.final;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%s: %zu words x %zu, %d epochs in %.2f s (%.0fk %s/s), "
+                  "final loss %.4f -> %s",
+                  std::string(trainModelName(o.model)).c_str(), result.vectors->size(),
+                  result.vectors->dim(), o.effectiveEpochs(), f.elapsedSeconds,
+                  f.elapsedSeconds > 0 ? double(f.wordsProcessed) / f.elapsedSeconds / 1000.0 : 0.0,
+                  o.model == TrainModel::GloVe ? "pairs" : "words", f.loss, out.c_str());
+    std::cerr << line << "\n";
+}
+
+} // namespace
+
+int runTrain(const std::vector<std::string> &argv)
+{
+    if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
+        std::cout << "usage: " << kTrainUsage << "\n";
+        return 0;
     }
+    Args a(argv,
+           {"--model", "-o", "--output", "--dim", "--window", "--epochs", "--min-count",
+            "--max-vocab", "--negative", "--sample", "--alpha", "--x-max", "--minn", "--maxn",
+            "--buckets", "--threads", "--seed", "--to"},
+           {"--hs", "--keep-case", "--keep-punctuation", "--running-text", "--float16", "--json",
+            "--quiet"});
+    a.expectPositionals(1, 1, kTrainUsage);
+    const std::string corpusPath = resolveCorpus(a.positionals()[0]);
+    auto model = a.value("--model");
+    if (!model)
+        throw UsageError(std::string("--model is required\nusage: ") + kTrainUsage);
+    const std::string out = a.value("-o", a.value("--output", ""));
+    if (out.empty())
+        throw UsageError(std::string("-o OUT is required\nusage: ") + kTrainUsage);
+    const TrainOptions o = parseTrainOptions(a, *model);
+    const TrainingCorpus::Options co = parseCorpusOptions(a);
+    const OutputPlan plan = planOutput(a, out, o.model);
 
     const bool quiet = a.flag("--quiet");
     TrainProgress progress(quiet, o.model == TrainModel::GloVe ? "pairs" : "words");
     auto corpus = TrainingCorpus::open(corpusPath, co, progress);
-    const auto &vocab = corpus->vocabulary();
     progress.clear();
-    if (!quiet) {
-        for (const auto &w : vocab.warnings())
-            std::cerr << corpusPath << ": warning: " << w << "\n";
-        std::cerr << corpusPath << ": " << vocab.corpusWords() << " tokens, " << vocab.sentences()
-                  << " sentences, " << vocab.size() << " words with min-count " << co.vocab.minCount
-                  << " (of " << vocab.distinctWords() << ")\n";
-    }
+    if (!quiet)
+        reportCorpus(corpusPath, corpus->vocabulary(), co);
     TrainResult result = train(*corpus, o, progress);
     progress.clear();
 
-    if (nativeBin) {
+    if (plan.nativeBin) {
         if (!result.saveNative)
             throw std::runtime_error(out + ": this model cannot be written as a fastText .bin");
         result.saveNative(out);
     } else {
-        save(*result.vectors, out, so, progress);
+        save(*result.vectors, out, plan.save, progress);
     }
     progress.clear();
-    const auto &f = result.final;
-    if (a.flag("--json")) {
-        Json j;
-        j.beginObject()
-            .key("corpus")
-            .value(corpusPath)
-            .key("model")
-            .value(std::string(trainModelName(o.model)))
-            .key("output")
-            .value(out)
-            .key("words")
-            .value(result.vectors->size())
-            .key("dim")
-            .value(result.vectors->dim())
-            .key("corpus_tokens")
-            .value(static_cast<unsigned long long>(vocab.corpusWords()))
-            .key("epochs")
-            .value(o.effectiveEpochs())
-            .key("seconds")
-            .value(f.elapsedSeconds)
-            .key("words_per_second")
-            .value(f.elapsedSeconds > 0 ? double(f.wordsProcessed) / f.elapsedSeconds : 0.0)
-            .key("final_loss")
-            .value(f.loss)
-            .endObject();
-        std::cout << j.str() << "\n";
-    } else if (!quiet) {
-        char line[256];
-        std::snprintf(line, sizeof line,
-                      "%s: %zu words x %zu, %d epochs in %.2f s (%.0fk %s/s), "
-                      "final loss %.4f -> %s",
-                      std::string(trainModelName(o.model)).c_str(), result.vectors->size(),
-                      result.vectors->dim(), o.effectiveEpochs(), f.elapsedSeconds,
-                      f.elapsedSeconds > 0 ? double(f.wordsProcessed) / f.elapsedSeconds / 1000.0
-                                           : 0.0,
-                      o.model == TrainModel::GloVe ? "pairs" : "words", f.loss, out.c_str());
-        std::cerr << line << "\n";
-    }
+    if (a.flag("--json"))
+        writeResultJson(corpusPath, out, o, result, corpus->vocabulary());
+    else if (!quiet)
+        writeResultLine(out, o, result);
     return 0;
 }
 

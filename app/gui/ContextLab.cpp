@@ -6,6 +6,8 @@
 #include "gui/FutureResult.h"
 #include "gui/Heatmap.h"
 #include "gui/LineChart.h"
+#include "gui/RunOptions.h"
+#include "ScatterView.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -76,7 +78,37 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     setWindowFlag(Qt::Window); // its own window even with the explorer as parent
     m_service = new ContextService(this);
 
-    // Model row.
+    QWidget *top = createModelRow();
+    QWidget *left = createSentencePanel();
+    QSplitter *centre = createViews();
+    createOccurrenceTable();
+    auto *main = new QSplitter(Qt::Horizontal, this);
+    main->addWidget(left);
+    main->addWidget(centre);
+    main->addWidget(m_table);
+    main->setSizes({300, 800, 400});
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(4, 4, 4, 4);
+    centralLayout->addWidget(top);
+    centralLayout->addWidget(main, 1);
+    setCentralWidget(central);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    statusBar()->addWidget(m_status, 1);
+    const QSize room = screen() ? screen()->availableSize() : QSize(1500, 900);
+    resize(std::min(1500, room.width() * 19 / 20), std::min(900, room.height() * 9 / 10));
+
+    createMenus();
+    connectSignals();
+    updateViews(false);
+    updateModelPages();
+    updateStatic();
+    setStatus(tr("No model open: the guide says which models work and how to get one."));
+}
+
+QWidget *ContextLab::createModelRow()
+{
     auto *top = new QWidget(this);
     auto *topRow = new QHBoxLayout(top);
     m_openButton = new QPushButton(tr("Open model folder..."), top);
@@ -94,7 +126,11 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     topRow->addWidget(m_progress);
     topRow->addWidget(m_cancelButton);
 
-    // Sentences panel.
+    return top;
+}
+
+QWidget *ContextLab::createSentencePanel()
+{
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     auto *form = new QFormLayout;
@@ -130,41 +166,59 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     m_sentenceView->setOpenExternalLinks(false);
     leftLayout->addWidget(m_sentenceView, 3);
 
-    // Views.
+    connect(loadText, &QPushButton::clicked, this, &ContextLab::chooseTextFile);
+    m_modelOnly << studiedLabel << m_sentenceView;
+    return left;
+}
+
+QSplitter *ContextLab::createViews()
+{
     auto *centre = new QSplitter(Qt::Vertical, this);
     auto *viewsRow = new QSplitter(Qt::Horizontal, centre);
     auto makeViewBox = [&](QLabel *&titleLabel, render::ScatterView *&view, const QString &text,
-                           QWidget *owner) {
+                           QWidget *owner, const QString &noticeName) {
         auto *box = new QWidget(owner);
         auto *layout = new QVBoxLayout(box);
         layout->setContentsMargins(2, 2, 2, 2);
         titleLabel = title(text, box);
         layout->addWidget(titleLabel);
-        const QString problem = render::ScatterView::openGLProblem();
-        if (problem.isEmpty()) {
-            view = new render::ScatterView(box);
+        layout->addWidget(createScatterView(box, view,
+                                            tr("The sentences, the table, the heatmap and the "
+                                               "chart still work."),
+                                            noticeName),
+                          1);
+        if (view)
             view->setMinimumSize(240, 200);
-            layout->addWidget(view, 1);
-        } else {
-            auto *noGl = new QLabel(tr("The scatter view needs OpenGL 3.3: %1").arg(problem), box);
-            noGl->setWordWrap(true);
-            layout->addWidget(noGl, 1);
-        }
         return box;
     };
     // Until a model is open the guide stands where the contextual view goes.
     m_contextPages = new QStackedWidget(viewsRow);
     m_contextPages->addWidget(createGuidePage(m_contextPages));
-    m_contextPages->addWidget(makeViewBox(
-        m_contextTitle, m_contextView, tr("Contextual: one point per occurrence"), m_contextPages));
+    m_contextPages->addWidget(makeViewBox(m_contextTitle, m_contextView,
+                                          tr("Contextual: one point per occurrence"),
+                                          m_contextPages, "contextNoOpenGL"));
     viewsRow->addWidget(m_contextPages);
-    viewsRow->addWidget(
-        makeViewBox(m_staticTitle, m_staticView, tr("Static: one point per word"), viewsRow));
+    viewsRow->addWidget(makeViewBox(m_staticTitle, m_staticView, tr("Static: one point per word"),
+                                    viewsRow, "staticNoOpenGL"));
     viewsRow->setStretchFactor(0, 3); // the guide, then the contextual view, wider
     viewsRow->setStretchFactor(1, 2);
     m_staticTitle->setObjectName("staticTitle");
 
-    auto *controls = new QWidget(centre);
+    QWidget *controls = createLayerControls(centre);
+    QWidget *bottom = createMeasures(centre);
+    centre->addWidget(viewsRow);
+    centre->addWidget(controls);
+    centre->addWidget(bottom);
+    centre->setStretchFactor(0, 3);
+    centre->setStretchFactor(2, 2);
+
+    m_modelOnly << controls << bottom;
+    return centre;
+}
+
+QWidget *ContextLab::createLayerControls(QWidget *parent)
+{
+    auto *controls = new QWidget(parent);
     auto *controlRow = new QHBoxLayout(controls);
     m_layerLabel = new QLabel(tr("Layer"), controls);
     m_layerSlider = new QSlider(Qt::Horizontal, controls);
@@ -197,7 +251,12 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     controlRow->addWidget(m_suggestButton);
     controlRow->addWidget(m_showStatic);
 
-    auto *bottom = new QSplitter(Qt::Horizontal, centre);
+    return controls;
+}
+
+QWidget *ContextLab::createMeasures(QWidget *parent)
+{
+    auto *bottom = new QSplitter(Qt::Horizontal, parent);
     auto *heatBox = new QWidget(bottom);
     auto *heatLayout = new QVBoxLayout(heatBox);
     heatLayout->setContentsMargins(2, 2, 2, 2);
@@ -224,13 +283,11 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     chartLayout->addWidget(m_chart, 1);
     bottom->addWidget(heatBox);
     bottom->addWidget(chartBox);
-    centre->addWidget(viewsRow);
-    centre->addWidget(controls);
-    centre->addWidget(bottom);
-    centre->setStretchFactor(0, 3);
-    centre->setStretchFactor(2, 2);
+    return bottom;
+}
 
-    // Occurrence table.
+void ContextLab::createOccurrenceTable()
+{
     m_table = new QTableWidget(0, 5, this);
     m_table->setHorizontalHeaderLabels(
         {tr("#"), tr("Sense"), tr("Sentence"), tr("Nearest tokens"), tr("Guesses for [MASK]")});
@@ -243,25 +300,11 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->setColumnWidth(2, 220);
     m_table->setColumnWidth(3, 180);
+    m_modelOnly << m_table;
+}
 
-    auto *main = new QSplitter(Qt::Horizontal, this);
-    main->addWidget(left);
-    main->addWidget(centre);
-    main->addWidget(m_table);
-    main->setSizes({300, 800, 400});
-    auto *central = new QWidget(this);
-    auto *centralLayout = new QVBoxLayout(central);
-    centralLayout->setContentsMargins(4, 4, 4, 4);
-    centralLayout->addWidget(top);
-    centralLayout->addWidget(main, 1);
-    setCentralWidget(central);
-    m_status = new QLabel(this);
-    m_status->setWordWrap(true);
-    statusBar()->addWidget(m_status, 1);
-    m_modelOnly = {controls, bottom, m_table, studiedLabel, m_sentenceView};
-    const QSize room = screen() ? screen()->availableSize() : QSize(1500, 900);
-    resize(std::min(1500, room.width() * 19 / 20), std::min(900, room.height() * 9 / 10));
-
+void ContextLab::createMenus()
+{
     auto *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open model folder..."), QKeySequence::Open, this,
                     &ContextLab::chooseModelFolder);
@@ -281,10 +324,12 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
     });
     file->addSeparator();
     file->addAction(tr("&Close"), QKeySequence::Close, this, &QWidget::close);
+}
 
+void ContextLab::connectSignals()
+{
     connect(m_openButton, &QPushButton::clicked, this, &ContextLab::chooseModelFolder);
     connect(m_cancelButton, &QPushButton::clicked, this, &ContextLab::cancel);
-    connect(loadText, &QPushButton::clicked, this, &ContextLab::chooseTextFile);
     connect(m_analyseButton, &QPushButton::clicked, this, &ContextLab::analyse);
     auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     connect(shortcut, &QShortcut::activated, this, &ContextLab::analyse);
@@ -327,10 +372,6 @@ ContextLab::ContextLab(QWidget *parent) : QMainWindow(parent)
             m_contextView->setSelection(rows.isEmpty() ? -1 : rows.front().row());
         });
     }
-    updateViews(false);
-    updateModelPages();
-    updateStatic();
-    setStatus(tr("No model open: the guide says which models work and how to get one."));
 }
 
 ContextLab::~ContextLab()
@@ -370,10 +411,13 @@ const std::vector<RowMatrix> &ContextLab::frames() const
     return m_lab ? m_lab->frames : none;
 }
 
-const std::vector<double> &ContextLab::selfSimilarity() const
+std::vector<double> ContextLab::selfSimilarity() const
 {
-    static const std::vector<double> none;
-    return m_lab ? m_lab->selfSimilarity : none;
+    std::vector<double> out;
+    if (m_lab)
+        for (const LayerSummary &s : m_lab->layers)
+            out.push_back(s.selfSimilarity);
+    return out;
 }
 
 int ContextLab::senseCount() const
@@ -386,8 +430,8 @@ std::vector<double> ContextLab::senseGaps() const
     std::vector<double> out;
     if (!m_lab)
         return out;
-    for (const Eigen::MatrixXf &c : m_lab->cosines)
-        out.push_back(senseGap(c, m_senses).gap());
+    for (const LayerSummary &s : m_lab->layers)
+        out.push_back(senseGap(s.cosine, m_senses).gap());
     return out;
 }
 
@@ -519,7 +563,7 @@ void ContextLab::onStudied()
         m_contextView->setLayout({}, false, false); // a new set of points: fit, no animation
     {
         const QSignalBlocker block(m_thresholdSlider);
-        if (const auto t = embex::suggestThreshold(m_lab->cosines[std::size_t(layer())]))
+        if (const auto t = embex::suggestThreshold(m_lab->layers[std::size_t(layer())].cosine))
             setThreshold(*t);
     }
     updateViews(false);
@@ -539,9 +583,9 @@ void ContextLab::setThreshold(double cosine)
 
 void ContextLab::suggestThreshold()
 {
-    if (!m_lab || m_lab->cosines.empty())
+    if (!m_lab || m_lab->layers.empty())
         return;
-    if (const auto t = embex::suggestThreshold(m_lab->cosines[std::size_t(layer())]))
+    if (const auto t = embex::suggestThreshold(m_lab->layers[std::size_t(layer())].cosine))
         setThreshold(*t);
 }
 

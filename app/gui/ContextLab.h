@@ -23,6 +23,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSlider;
+class QSplitter;
 class QStackedWidget;
 class QTableWidget;
 class QTextBrowser;
@@ -60,7 +61,7 @@ public:
     /// The 2-D layout of the occurrences per layer (layerFrames()).
     const std::vector<RowMatrix> &frames() const;
     /// Self-similarity, baseline and sense gap per layer, as charted.
-    const std::vector<double> &selfSimilarity() const;
+    std::vector<double> selfSimilarity() const;
     std::vector<double> senseGaps() const;
 
     /// Null when OpenGL 3.3 is unavailable.
@@ -140,6 +141,16 @@ private:
     void updateStatic();
     QString occurrenceText(int k, bool bracket) const;
     void onLink(const QUrl &url);
+    // The constructor's phases: the model row, the sentences panel, the views (with their
+    // layer controls and measures), the occurrence table, the menus, then the connections.
+    QWidget *createModelRow();
+    QWidget *createSentencePanel();
+    QSplitter *createViews();
+    QWidget *createLayerControls(QWidget *parent); // layer and threshold sliders
+    QWidget *createMeasures(QWidget *parent);      // the heatmap and the per-layer chart
+    void createOccurrenceTable();
+    void createMenus();
+    void connectSignals();
     QWidget *createGuidePage(QWidget *parent);
     /// Guide or contextual view, and the model-only views, as a model is open or not.
     void updateModelPages();

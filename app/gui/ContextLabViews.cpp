@@ -73,7 +73,7 @@ void ContextLab::updateViews(bool animate)
     const int last = int(m_study->layerCount()) - 1;
     m_layerLabel->setText(l == 0 ? tr("Layer 0 of %1 (embeddings)").arg(last)
                                  : tr("Layer %1 of %2").arg(l).arg(last));
-    const Eigen::MatrixXf &cos = m_lab->cosines[std::size_t(l)];
+    const Eigen::MatrixXf &cos = m_lab->layers[std::size_t(l)].cosine;
     m_senses = clusterByCosine(cos, threshold());
     const int groups = senseCount();
     m_thresholdLabel->setText(
@@ -178,7 +178,7 @@ void ContextLab::updateChart()
                 p.append(QPointF(double(l), values[l]));
         return p;
     };
-    m_chart->setPoints(m_selfSeries, points(m_lab->selfSimilarity));
+    m_chart->setPoints(m_selfSeries, points(selfSimilarity()));
     m_chart->setPoints(m_baselineSeries, points(m_study->baseline));
     m_chart->setPoints(m_gapSeries, points(senseGaps()));
     m_chart->setMarker(double(layer()));

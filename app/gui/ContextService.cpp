@@ -54,11 +54,7 @@ QFuture<LabStudyPtr> ContextService::study(StudyRequest request)
             lab->study = runStudy(*encoder, request, progress);
             progress.report(1.0, "projecting");
             lab->frames = layerFrames(lab->study);
-            for (std::size_t l = 0; l < lab->study.layerCount(); ++l) {
-                progress.check();
-                lab->cosines.push_back(cosineMatrix(lab->study.vectorsAt(l)));
-                lab->selfSimilarity.push_back(meanPairCosine(lab->cosines.back()));
-            }
+            lab->layers = summarizeLayers(lab->study, progress);
             promise.addResult(LabStudyPtr(std::move(lab)));
         });
     m_last = QFuture<void>(f);

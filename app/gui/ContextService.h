@@ -6,6 +6,7 @@
 // progress 0–1000 with the stage as text, cancel through QFuture::cancel(), errors as
 // exceptions.
 #include "contextual/ContextStudy.h"
+#include "contextual/LayerSummary.h"
 
 #include <QFuture>
 #include <QObject>
@@ -28,9 +29,8 @@ struct LoadedModel
 struct LabStudy
 {
     ContextStudy study;
-    std::vector<RowMatrix> frames;        ///< layerFrames(study)
-    std::vector<Eigen::MatrixXf> cosines; ///< per layer: cosineMatrix of the occurrences
-    std::vector<double> selfSimilarity;   ///< per layer: meanPairCosine of cosines[l]
+    std::vector<RowMatrix> frames;    ///< layerFrames(study)
+    std::vector<LayerSummary> layers; ///< summarizeLayers(study)
 };
 using LabStudyPtr = std::shared_ptr<const LabStudy>;
 

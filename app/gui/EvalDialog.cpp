@@ -191,11 +191,7 @@ EvalDialog::EvalDialog(std::shared_ptr<const EmbeddingSet> set, const QString &s
 EvalDialog::~EvalDialog()
 {
     m_watcher.disconnect(this);
-    m_watcher.cancel();
-    try {
-        m_watcher.waitForFinished();
-    } catch (...) {
-    }
+    cancelAndWait(m_watcher);
 }
 
 std::pair<QStringList, QStringList> EvalDialog::shippedFiles()
@@ -392,13 +388,8 @@ void EvalDialog::cancel()
 
 void EvalDialog::reject()
 {
-    if (isRunning()) {
-        m_watcher.cancel();
-        try {
-            m_watcher.waitForFinished();
-        } catch (...) {
-        }
-    }
+    if (isRunning())
+        cancelAndWait(m_watcher);
     QDialog::reject();
 }
 

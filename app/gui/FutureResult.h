@@ -9,20 +9,26 @@
 
 #include <exception>
 #include <optional>
+#include <type_traits>
 
 namespace embex::gui {
 
 /// QtConcurrent wraps exceptions that are not QException in QUnhandledException; this gives
 /// back the original (FormatError, Cancelled...) so its message reaches the user. A job
-/// cancelled before it produced a result throws Cancelled.
+/// cancelled before it produced a result throws Cancelled. For a QFuture<void>: waits, and
+/// rethrows the job's exception if it failed.
 template <typename T> T takeResult(QFuture<T> future)
 {
     try {
-        if (future.isCanceled() && future.resultCount() == 0) {
+        if constexpr (std::is_void_v<T>) {
             future.waitForFinished();
-            throw Cancelled();
+        } else {
+            if (future.isCanceled() && future.resultCount() == 0) {
+                future.waitForFinished();
+                throw Cancelled();
+            }
+            return future.result();
         }
-        return future.result();
     } catch (const QUnhandledException &e) {
         if (e.exception())
             std::rethrow_exception(e.exception());
@@ -30,15 +36,22 @@ template <typename T> T takeResult(QFuture<T> future)
     }
 }
 
-/// Cancels a job and waits for it; a job that failed rethrows from waitForFinished(), which
-/// here (replacing or closing) is no longer of interest.
-template <typename T> void cancelAndWait(QFutureWatcher<T> &watcher)
+/// Waits for a job to end without cancelling it (a save that must complete). A job that failed
+/// rethrows from waitForFinished(); its handler has reported that, so it is not of interest
+/// here (replacing or closing).
+template <typename T> void waitQuietly(QFutureWatcher<T> &watcher)
 {
-    watcher.cancel();
     try {
         watcher.waitForFinished();
     } catch (...) {
     }
+}
+
+/// Cancels a job and waits for it (waitQuietly()).
+template <typename T> void cancelAndWait(QFutureWatcher<T> &watcher)
+{
+    watcher.cancel();
+    waitQuietly(watcher);
 }
 
 /// The result of a watched job that has ended, or nullopt: for the late notification of a

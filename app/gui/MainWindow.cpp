@@ -5,6 +5,7 @@
 #include "gui/DataDock.h"
 #include "gui/FutureResult.h"
 #include "gui/ProjectionDock.h"
+#include "gui/RunOptions.h"
 #include "gui/SearchDock.h"
 #include "gui/SelectionDock.h"
 #include "gui/ShippedLayout.h"
@@ -34,13 +35,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks);
 
-    const QString glProblem = qApp->property("embexForceNoGL").toBool()
-                                  ? tr("disabled for this run")
-                                  : render::ScatterView::openGLProblem();
-    if (glProblem.isEmpty()) {
-        m_view = new render::ScatterView(this);
+    setCentralWidget(createScatterView(this, m_view,
+                                       tr("Everything else works: open files, search, "
+                                          "neighbours, projections and exports of the layout."),
+                                       "noOpenGL"));
+    if (m_view) {
         m_view->setObjectName("scatterView");
-        setCentralWidget(m_view);
         connect(m_view, &render::ScatterView::pointClicked, this, [this](int p) {
             if (p < 0)
                 clearSelection();
@@ -59,17 +59,6 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
             updateFrameStatus(); // every frame: only what a frame changes, not the caption
         });
         m_view->setTooltipProvider([this](int p) { return tooltipFor(p); });
-    } else {
-        m_noGl = new QLabel(tr("<h3>The scatter view is not available</h3><p>OpenGL 3.3 is "
-                               "needed to draw points: %1.</p><p>Everything else works: "
-                               "open files, search, neighbours, projections and exports of "
-                               "the layout.</p>")
-                                .arg(glProblem.toHtmlEscaped()),
-                            this);
-        m_noGl->setObjectName("noOpenGL");
-        m_noGl->setAlignment(Qt::AlignCenter);
-        m_noGl->setWordWrap(true);
-        setCentralWidget(m_noGl);
     }
 
     createDockWindows();
@@ -554,7 +543,7 @@ QString MainWindow::setName() const
 
 void MainWindow::showError(const QString &title, const QString &message)
 {
-    if (!qApp->property("embexNoDialogs").toBool())
+    if (!runOptions().noDialogs)
         QMessageBox::warning(this, title, message);
 }
 

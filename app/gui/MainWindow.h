@@ -167,7 +167,6 @@ private:
     void showEvaluation();
 
     render::ScatterView *m_view = nullptr;
-    QLabel *m_noGl = nullptr;
     AppearanceBar *m_appearance;
     DataDock *m_dataDock;
     ProjectionDock *m_projectionDock;

@@ -8,6 +8,7 @@
 #include "gui/FutureResult.h"
 #include "gui/MainWindow.h"
 #include "gui/ProjectionDock.h"
+#include "gui/RunOptions.h"
 #include "gui/SearchDock.h"
 #include "gui/SelectionDock.h"
 #include "gui/TrainLab.h"
@@ -129,7 +130,7 @@ void MainWindow::showEvaluation()
     auto *dialog = new EvalDialog(m_set, setName(), this);
     // The default set; a test may name a smaller one (evaluating 50,000 words takes minutes
     // under AddressSanitizer).
-    const QString override = qApp->property("embexEvalReference").toString();
+    const QString override = runOptions().evalReference;
     const QString reference = override.isEmpty() ? defaultSetPath() : override;
     dialog->setReference(reference, !m_inMemory && !reference.isEmpty() &&
                                         QFileInfo(m_path).canonicalFilePath() ==

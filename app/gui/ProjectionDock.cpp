@@ -12,7 +12,6 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -26,6 +25,28 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     auto *w = new QWidget(this);
     auto *layout = new QVBoxLayout(w);
 
+    createRunControls(w, layout);
+    layout->addWidget(createPcaBox(w));
+    layout->addWidget(createTsneBox(w));
+    layout->addWidget(createSubsetBox(w));
+    layout->addStretch(1);
+    setWidget(verticalScrollArea(w, this));
+
+    connectSignals();
+    m_axis[2]->setEnabled(false);
+    m_tsneBox->setVisible(false);
+    for (auto *combo : w->findChildren<QComboBox *>()) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
+    }
+    guardWheelIn(w); // wheeling down the dock scrolls it, never changes a value
+    m_run->setToolTip(tr("Lay out the words again with the settings below (choosing a method "
+                         "projects at once)"));
+    updateAxisLabels();
+}
+
+void ProjectionDock::createRunControls(QWidget *w, QVBoxLayout *layout)
+{
     auto *top = new QFormLayout;
     m_method = new QComboBox(w);
     m_method->setObjectName("method");
@@ -56,7 +77,10 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_progress->setRange(0, 1000);
     m_progress->setVisible(false);
     layout->addWidget(m_progress);
+}
 
+QGroupBox *ProjectionDock::createPcaBox(QWidget *w)
+{
     auto *method = new QGroupBox(tr("PCA"), w);
     m_pcaBox = method;
     auto *mf = new QFormLayout(method);
@@ -79,8 +103,11 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_variance->setObjectName("variance");
     m_variance->setWordWrap(true);
     mf->addRow(m_variance);
-    layout->addWidget(method);
+    return method;
+}
 
+QGroupBox *ProjectionDock::createTsneBox(QWidget *w)
+{
     auto *tsne = new QGroupBox(tr("t-SNE"), w);
     m_tsneBox = tsne;
     auto *tf = new QFormLayout(tsne);
@@ -121,8 +148,11 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_tsneStatus->setObjectName("tsneStatus");
     m_tsneStatus->setWordWrap(true); // never widens the dock past its width
     tf->addRow(m_tsneStatus);
-    layout->addWidget(tsne);
+    return tsne;
+}
 
+QGroupBox *ProjectionDock::createSubsetBox(QWidget *w)
+{
     auto *subset = new QGroupBox(tr("Subset"), w);
     auto *sf = new QFormLayout(subset);
     m_topN = new QSpinBox(subset);
@@ -146,19 +176,11 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
     m_onlyHits = new QCheckBox(tr("Only search hits + neighbours"), subset);
     sf->addRow(m_stopWords);
     sf->addRow(m_onlyHits);
-    layout->addWidget(subset);
+    return subset;
+}
 
-    layout->addStretch(1);
-    // In a scroll area so the dock's content never forces the window (and so the scatter
-    // view) to change size when labels grow or progress bars appear.
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    // Never wider than the dock: a horizontal scroll bar would hide the right-hand buttons.
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(w);
-    setWidget(scroll);
-
+void ProjectionDock::connectSignals()
+{
     connect(m_run, &QPushButton::clicked, this, &ProjectionDock::runRequested);
     connect(m_pause, &QPushButton::toggled, this, [this](bool on) {
         m_pause->setText(on ? tr("Resume") : tr("Pause"));
@@ -190,16 +212,6 @@ ProjectionDock::ProjectionDock(QWidget *parent) : QDockWidget(tr("Projection"), 
             updateAxisLabels();
             emit axesChanged();
         });
-    m_axis[2]->setEnabled(false);
-    m_tsneBox->setVisible(false);
-    for (auto *combo : w->findChildren<QComboBox *>()) {
-        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        combo->setMinimumContentsLength(8);
-    }
-    guardWheelIn(w); // wheeling down the dock scrolls it, never changes a value
-    m_run->setToolTip(tr("Lay out the words again with the settings below (choosing a method "
-                         "projects at once)"));
-    updateAxisLabels();
 }
 
 bool ProjectionDock::isTsne() const

@@ -9,11 +9,13 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QVBoxLayout;
 class QSettings;
 
 namespace embex::gui {
@@ -69,6 +71,13 @@ signals:
     void subsetChanged();
 
 private:
+    // The constructor's phases: method, layout and the run buttons; the PCA, t-SNE and subset
+    // groups; the connections.
+    void createRunControls(QWidget *w, QVBoxLayout *layout);
+    QGroupBox *createPcaBox(QWidget *w);
+    QGroupBox *createTsneBox(QWidget *w);
+    QGroupBox *createSubsetBox(QWidget *w);
+    void connectSignals();
     void updateAxisLabels();
     /// Shows the chosen method's parameters and swaps in its own Top N.
     void updateMethodBoxes();

@@ -1,5 +1,7 @@
 #include "gui/SearchDock.h"
 
+#include "gui/WheelGuard.h"
+
 #include <QCheckBox>
 #include <QCompleter>
 #include <QHBoxLayout>
@@ -7,7 +9,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QTableView>
@@ -75,15 +76,8 @@ SearchDock::SearchDock(QWidget *parent) : QDockWidget(tr("Search and neighbours"
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     layout->addWidget(m_table, 1);
-    // In a scroll area so the dock's content never forces the window (and so the scatter
-    // view) to change size when labels grow or progress bars appear.
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    // Never wider than the dock: the neighbour table's Cosine column must stay in view.
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(w);
-    setWidget(scroll);
+    // Never wider than the dock: the neighbour table's Cosine column stays in view.
+    setWidget(verticalScrollArea(w, this));
 
     m_debounce = new QTimer(this);
     m_debounce->setSingleShot(true);

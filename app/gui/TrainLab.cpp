@@ -1,10 +1,13 @@
 #include "gui/TrainLab.h"
 
 #include "ScatterView.h"
+#include "gui/FutureResult.h"
 #include "gui/LineChart.h"
 #include "gui/NeighborModel.h"
 #include "gui/ReplayControl.h"
+#include "gui/RunOptions.h"
 #include "gui/TrainSettings.h"
+#include "gui/WheelGuard.h"
 #include "io/Formats.h"
 
 #include <QApplication>
@@ -22,12 +25,10 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
 #include <QTableView>
-#include <QUnhandledException>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -99,7 +100,7 @@ QString rate(double wordsPerSecond)
 
 bool noDialogs()
 {
-    return qApp->property("embexNoDialogs").toBool();
+    return runOptions().noDialogs;
 }
 
 } // namespace
@@ -118,17 +119,34 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     m_runner = new TrainRunner(this);
     m_runner->setQueueBudget(kSnapshotMemoryBudget);
     auto *split = new QSplitter(Qt::Horizontal, this);
+    QWidget *left = createSettingsPanel(split);
+    QWidget *centre = createLiveView(split);
+    QWidget *right = createNeighbourPanel(split);
+    split->addWidget(left);
+    split->addWidget(centre);
+    split->addWidget(right);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 0);
+    split->setSizes({380, 800, 260});
+    setCentralWidget(split);
 
-    // Left: the settings and the run buttons.
-    auto *left = new QWidget(split);
+    connectSignals();
+
+    QSettings s;
+    m_settings->restore(s);
+    restoreGeometry(s.value("train/geometry").toByteArray());
+    if (m_settings->corpusPath().isEmpty())
+        setStatus(tr("The shipped corpus is not installed next to the program: choose a corpus "
+                     "file."));
+}
+
+QWidget *TrainLab::createSettingsPanel(QWidget *parent)
+{
+    auto *left = new QWidget(parent);
     auto *ll = new QVBoxLayout(left);
-    auto *scroll = new QScrollArea(left);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_settings = new TrainSettings(scroll);
-    scroll->setWidget(m_settings);
-    ll->addWidget(scroll, 1);
+    m_settings = new TrainSettings(left);
+    ll->addWidget(verticalScrollArea(m_settings, left), 1);
     auto *runRow = new QHBoxLayout;
     m_start = new QPushButton(tr("Start"), left);
     m_start->setObjectName("startTraining");
@@ -164,34 +182,28 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     ll->addWidget(m_status);
 
-    // Centre: the live view, the replay slider, the statistics and the chart.
-    auto *centre = new QWidget(split);
+    return left;
+}
+
+QWidget *TrainLab::createLiveView(QWidget *parent)
+{
+    auto *centre = new QWidget(parent);
     auto *cl = new QVBoxLayout(centre);
     cl->setContentsMargins(0, 0, 0, 0);
-    const QString glProblem = qApp->property("embexForceNoGL").toBool()
-                                  ? tr("disabled for this run")
-                                  : render::ScatterView::openGLProblem();
-    if (glProblem.isEmpty()) {
-        m_view = new render::ScatterView(centre);
+    cl->addWidget(createScatterView(centre, m_view,
+                                    tr("Training, the chart, the replay and the neighbour lists "
+                                       "still work."),
+                                    "labNoOpenGL"),
+                  1);
+    if (m_view) {
         m_view->setObjectName("labView");
         m_view->setPointSize(7);
         m_view->setLabelFontSize(11);
-        cl->addWidget(m_view, 1);
         connect(m_view, &render::ScatterView::pointClicked, this, [this](int p) {
             const QStringList words = viewWords();
             if (p >= 0 && p < words.size())
                 selectWord(words[p]);
         });
-    } else {
-        auto *noGl = new QLabel(tr("<h3>The scatter view is not available</h3><p>OpenGL 3.3 is "
-                                   "needed to draw points: %1.</p><p>Training, the chart, the "
-                                   "replay and the neighbour lists still work.</p>")
-                                    .arg(glProblem.toHtmlEscaped()),
-                                centre);
-        noGl->setObjectName("labNoOpenGL");
-        noGl->setAlignment(Qt::AlignCenter);
-        noGl->setWordWrap(true);
-        cl->addWidget(noGl, 1);
     }
     auto *sliderRow = new QHBoxLayout;
     m_slider = new QSlider(Qt::Horizontal, centre);
@@ -223,8 +235,12 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     m_speedSeries = m_chart->addSeries(tr("words/s"), QColor(60, 110, 190), LineChart::Axis::Right);
     cl->addWidget(m_chart);
 
-    // Right: the neighbours of the selected word.
-    auto *right = new QWidget(split);
+    return centre;
+}
+
+QWidget *TrainLab::createNeighbourPanel(QWidget *parent)
+{
+    auto *right = new QWidget(parent);
     auto *rl = new QVBoxLayout(right);
     m_word = new QLineEdit(right);
     m_word->setObjectName("labWord");
@@ -249,15 +265,11 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
     m_neighborTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     rl->addWidget(m_neighborTable, 1);
 
-    split->addWidget(left);
-    split->addWidget(centre);
-    split->addWidget(right);
-    split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 1);
-    split->setStretchFactor(2, 0);
-    split->setSizes({380, 800, 260});
-    setCentralWidget(split);
+    return right;
+}
 
+void TrainLab::connectSignals()
+{
     connect(m_start, &QPushButton::clicked, this, &TrainLab::startTraining);
     connect(m_stop, &QPushButton::clicked, this, &TrainLab::stopTraining);
     connect(m_open, &QPushButton::clicked, this, [this] {
@@ -284,41 +296,21 @@ TrainLab::TrainLab(QWidget *parent) : QMainWindow(parent)
             });
     connect(&m_saveWatcher, &QFutureWatcher<void>::finished, this, [this] {
         try {
-            m_saveWatcher.waitForFinished();
+            takeResult(m_saveWatcher.future());
             setStatus(tr("Saved."));
             emit saved(true, {});
-        } catch (const QUnhandledException &e) {
-            QString msg = tr("could not save");
-            try {
-                if (e.exception())
-                    std::rethrow_exception(e.exception());
-            } catch (const std::exception &inner) {
-                msg = QString::fromUtf8(inner.what());
-            }
-            setStatus(msg, true);
-            emit saved(false, msg);
         } catch (const std::exception &e) {
             setStatus(QString::fromUtf8(e.what()), true);
             emit saved(false, QString::fromUtf8(e.what()));
         }
         m_save->setEnabled(m_result.vectors != nullptr);
     });
-
-    QSettings s;
-    m_settings->restore(s);
-    restoreGeometry(s.value("train/geometry").toByteArray());
-    if (m_settings->corpusPath().isEmpty())
-        setStatus(tr("The shipped corpus is not installed next to the program: choose a corpus "
-                     "file."));
 }
 
 TrainLab::~TrainLab()
 {
     m_runner->stop();
-    try {
-        m_saveWatcher.waitForFinished(); // a failed save rethrows here; it was reported
-    } catch (...) {
-    }
+    waitQuietly(m_saveWatcher); // a save in progress completes
 }
 
 bool TrainLab::isTraining() const

@@ -93,6 +93,12 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // The constructor's phases: the settings and run buttons (left), the live view with the
+    // replay, statistics and loss chart (centre), the neighbour list (right), the connections.
+    QWidget *createSettingsPanel(QWidget *parent);
+    QWidget *createLiveView(QWidget *parent);
+    QWidget *createNeighbourPanel(QWidget *parent);
+    void connectSignals();
     void onFrame(const TrainFrame &frame);
     void onTick(const TrainTick &tick);
     void onFinished(bool ok, const QString &message);

@@ -4,6 +4,7 @@
 #include <QAbstractSpinBox>
 #include <QComboBox>
 #include <QEvent>
+#include <QScrollArea>
 #include <QVariant>
 #include <QWidget>
 
@@ -51,6 +52,16 @@ void guardWheelIn(QWidget *root)
         guardWheel(w);
     for (auto *w : root->findChildren<QAbstractSlider *>())
         guardWheel(w);
+}
+
+QWidget *verticalScrollArea(QWidget *content, QWidget *parent)
+{
+    auto *scroll = new QScrollArea(parent);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    return scroll;
 }
 
 } // namespace embex::gui

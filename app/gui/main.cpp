@@ -4,6 +4,7 @@
 #include "gui/ContextLab.h"
 #include "gui/ContextPresets.h"
 #include "gui/MainWindow.h"
+#include "gui/RunOptions.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -100,7 +101,7 @@ int main(int argc, char **argv)
             return 2;
         }
         if (!request.screenshot.isEmpty()) {
-            qApp->setProperty("embexNoDialogs", true);
+            embex::gui::runOptions().noDialogs = true;
             QObject::connect(lab, &embex::gui::ContextLab::modelLoaded, lab,
                              [](bool ok, const QString &message) {
                                  if (!ok) {
@@ -130,7 +131,7 @@ int main(int argc, char **argv)
         return app.exec();
     }
     if (!request.screenshot.isEmpty() || request.benchmark) {
-        qApp->setProperty("embexNoDialogs", true);
+        embex::gui::runOptions().noDialogs = true;
         window.resize(1280 + 300, 800 + 100);
         window.show();
         embex::gui::runAutomation(window, request);

@@ -64,6 +64,14 @@ RowMatrix ContextStudy::vectorsAt(std::size_t layer) const
     return v;
 }
 
+RowMatrix ContextStudy::vectorsAt(LayerChoice choice) const
+{
+    RowMatrix v(Eigen::Index(occurrences.size()), Eigen::Index(hidden));
+    for (std::size_t i = 0; i < occurrences.size(); ++i)
+        v.row(Eigen::Index(i)) = selectLayer(occurrences[i].target.layers, choice);
+    return v;
+}
+
 ContextStudy runStudy(Encoder &encoder, const StudyRequest &request, Progress &progress)
 {
     const BertModel &model = encoder.model();

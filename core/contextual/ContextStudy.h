@@ -83,6 +83,8 @@ struct ContextStudy
     std::size_t layerCount() const { return layers; }
     /// n × hidden: the occurrences' vectors at one hidden state.
     RowMatrix vectorsAt(std::size_t layer) const;
+    /// n × hidden: the occurrences' vectors at a layer choice (selectLayer() of each).
+    RowMatrix vectorsAt(LayerChoice choice) const;
 };
 using ContextStudyPtr = std::shared_ptr<const ContextStudy>;
 

@@ -76,8 +76,9 @@ private:
 ///
 /// The dense products use weights packed at load (detail::PackedMatrix): Eigen's AVX2 + FMA
 /// kernel in the x86-64-v3 build, or, chosen at run time on CPUs with AVX-512, Embex's own
-/// 512-bit kernel (about 1.7× faster on a Zen 5 core; EMBEX_GEMM=eigen in the environment
-/// turns it off). The same inputs give the same results, bit for bit, for any thread count.
+/// 512-bit kernel (faster on AVX-512 cores, see bench/README.md; EMBEX_GEMM=eigen in the
+/// environment turns it off). The same inputs give the same results, bit for bit, for any thread
+/// count.
 ///
 /// Not thread-safe: one Encoder is used from one thread at a time (it keeps scratch buffers);
 /// several Encoders may share one model. The work of one encode() call runs on

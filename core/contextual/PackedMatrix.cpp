@@ -63,8 +63,8 @@ using Gebp = Eigen::internal::gebp_kernel<float, float, Index, ResMapper, Traits
 // micro-kernel keeps a 12 × 32 tile of y in 24 zmm registers and, per k, loads two W vectors
 // and broadcasts 12 activations: 24 FMAs per step, which keeps both 512-bit FMA pipes busy.
 // Loop order: depth blocks of 768 (a W panel slice, 96 KB, stays in L2 while every activation
-// panel passes), activation blocks of 264 rows (packed, up to 792 KB, also in L2); on a Zen 5
-// core this measured a few percent faster than blocks sized for L1.
+// panel passes), activation blocks of 264 rows (packed, up to 792 KB, also in L2), which
+// measured faster than blocks sized for L1 (bench/README.md).
 
 constexpr Index kNr = 32, kMr = 12, kAvxDepth = 768, kAvxTokens = 264;
 

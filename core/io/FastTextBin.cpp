@@ -70,7 +70,7 @@ constexpr std::int32_t kSoftmaxLoss = 3;
 /// A read-only std::streambuf over a model in memory whose header is served from a patched
 /// copy: the loss is replaced by softmax. The loss only matters for training and prediction,
 /// never for word vectors, and libfasttext builds the negative-sampling loss with a 10^7-entry
-/// table (40 MB, ~50 ms) on every load; softmax needs nothing.
+/// table (40 MB, built on every load; bench/README.md); softmax needs nothing.
 class ModelBuffer : public std::streambuf
 {
 public:

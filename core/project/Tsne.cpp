@@ -21,7 +21,8 @@ using Eigen::Index;
 
 // The initial layout's first coordinate gets this standard deviation (openTSNE, scikit-learn).
 constexpr double kInitialScale = 1e-4;
-// Below this many points the repulsion is summed exactly (O(N²), about 1 ms at the limit).
+// Below this many points the repulsion is summed exactly (O(N²) per iteration; its cost at the
+// limit is in bench/README.md).
 constexpr std::size_t kExactRepulsionMaxN = 1000;
 // KL divergence uses the exact Z up to this many points.
 constexpr std::size_t kExactKlMaxN = 2000;

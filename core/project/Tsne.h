@@ -104,8 +104,9 @@ private:
 /// unit-normalised rows for cosine; embex::pca, one thread, so the result does not depend on
 /// options.threads), scaled so the first coordinate has standard deviation 1e-4 (as openTSNE and
 /// scikit-learn). Components PCA cannot give (input dimension < dims, or all points equal) are
-/// seeded Gaussian noise of the same scale. About 0.2 s for 100,000 × 100: a GUI can draw it as
-/// the first frame while the affinities are computed.
+/// seeded Gaussian noise of the same scale. Costs one PCA of the rows, linear in N (timings in
+/// bench/README.md), far less than the affinities: a GUI can draw it as the first frame while
+/// the affinities are computed.
 DoubleRowMatrix tsneInitialLayout(ConstRowMap data, const TsneOptions &options);
 
 /// Affinities (tsneAffinities) and the initial layout (tsneInitialLayout).

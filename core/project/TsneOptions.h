@@ -56,8 +56,8 @@ struct TsneOptions
     /// when N ≤ exactKnnMaxN (or with hnswBuildThreads = 1; see there).
     unsigned threads = defaultThreads();
     /// Exact brute-force neighbours up to this N, HNSW (hnswlib) above. Default 20,000: exact
-    /// search costs O(N²) but runs as blocked float GEMM, about 1 s for 20,000 100-d rows on 2
-    /// cores, as fast as building the HNSW graph there, and gives the exact neighbours.
+    /// search costs O(N² × D) but runs as blocked float GEMM, which at this N is as fast as
+    /// building the HNSW graph (bench/README.md), and gives the exact neighbours.
     std::size_t exactKnnMaxN = 20000;
     /// HNSW graph degree M, construction and search candidate lists (search: at least k + 1).
     /// Defaults 16, 60 and 0 = auto (k + 10): recall of the 3·perplexity neighbours about 0.92

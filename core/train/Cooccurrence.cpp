@@ -27,8 +27,8 @@ struct SparseRec
 };
 
 constexpr std::uint64_t kMaxScale = std::uint64_t(1) << 32;
-/// 16 MiB of dense counts per thread (on Brown, counting took 0.12 s of CPU with 8 MiB per
-/// thread, 0.24 s with 128 MiB).
+/// 16 MiB of dense counts per thread: on Brown, a small table per thread counted faster than a
+/// large one (bench/README.md).
 constexpr std::size_t kMaxDenseCells = std::size_t(1) << 21;
 
 /// Sorts by key with an LSD radix sort over the bytes that vary (keys use `bits` bits).

@@ -6,6 +6,7 @@
 #include "project/Pca.h"
 #include "search/Analogy.h"
 #include "search/ExactIndex.h"
+#include "support/TestData.h"
 
 #include <QtTest>
 
@@ -626,11 +627,6 @@ void TstCli::projectErrors()
 
 namespace {
 
-QString evalFixture(const char *name)
-{
-    return QStringLiteral(EMBEX_FIXTURES "/eval/") + QString::fromUtf8(name);
-}
-
 const QString kDefaultSet =
     QStringLiteral(EMBEX_FIXTURES "/../../resources/default-glove-50k.embex.gz");
 
@@ -639,9 +635,9 @@ const QString kDefaultSet =
 void TstCli::evalMatchesCore()
 {
     // The shipped set, the first 5,000 words (quick), 3CosMul, two similarity files.
-    Run r = runCli({"eval", kDefaultSet, "--analogies", evalFixture("questions-words.txt"),
-                    "--similarity", evalFixture("wordsim353.tsv"),
-                    "--similarity=" + evalFixture("simlex999.txt"), "--restrict", "5000",
+    Run r = runCli({"eval", kDefaultSet, "--analogies", test::evalSet("questions-words.txt"),
+                    "--similarity", test::evalSet("wordsim353.tsv"),
+                    "--similarity=" + test::evalSet("simlex999.txt"), "--restrict", "5000",
                     "--method", "mul", "--json"});
     QVERIFY2(r.code == 0, r.err.constData());
     const QJsonObject o = parseJson(r.out);
@@ -653,7 +649,7 @@ void TstCli::evalMatchesCore()
     options.restrictVocab = 5000;
     options.method = AnalogyMethod::Mul;
     const AnalogyResult expected = evaluateAnalogies(
-        *set, readAnalogyFile(evalFixture("questions-words.txt").toStdString()), options);
+        *set, readAnalogyFile(test::evalSet("questions-words.txt").toStdString()), options);
     const QJsonArray analogies = o["analogies"].toArray();
     QCOMPARE(analogies.size(), 1);
     const QJsonObject a = analogies[0].toObject();
@@ -677,8 +673,8 @@ void TstCli::evalMatchesCore()
     QCOMPARE(pairs.size(), 2);
     const char *names[] = {"wordsim353.tsv", "simlex999.txt"};
     for (int i = 0; i < 2; ++i) {
-        const WordPairResult e =
-            evaluateWordPairs(*set, readWordPairFile(evalFixture(names[i]).toStdString()), options);
+        const WordPairResult e = evaluateWordPairs(
+            *set, readWordPairFile(test::evalSet(names[i]).toStdString()), options);
         const QJsonObject p = pairs[i].toObject();
         QVERIFY(p["file"].toString().endsWith(names[i]));
         QCOMPARE(p["pairs"].toInteger(), qint64(e.pairs));

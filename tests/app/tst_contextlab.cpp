@@ -6,16 +6,19 @@
 // clusterByCosine, meanPairCosine, nearest tokens). Then the failure paths (bad folder, word
 // not found, bad text files: an error box naming the problem), 50 cancelled and restarted jobs,
 // and closing the lab while a job runs.
-#include "../core/TestRandom.h"
-#include "GuiTestSupport.h"
+#include "support/TestRandom.h"
+#include "support/GuiTestSupport.h"
 #include "ScatterView.h"
 #include "gui/ContextLab.h"
 #include "gui/ContextPresets.h"
 #include "gui/Heatmap.h"
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
+#include "gui/RunOptions.h"
 #include "io/Formats.h"
 #include "search/ExactIndex.h"
+#include "support/GuiTestSupport.h"
+#include "support/TestRandom.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -94,6 +97,7 @@ private slots:
     void presetAndTextFile();
     void staticVectorsBesideTheOccurrences();
     void modelWithoutMlmHead();
+    void noOpenGLPathStillWorks();
     void errorsBecomeMessages();
     void cancelAndRestartFiftyTimes();
     void closingWhileBusyIsPrompt();
@@ -429,6 +433,28 @@ void TstContextLab::modelWithoutMlmHead()
     QVERIFY(study(lab, kRiver, "river"));
     QVERIFY(lab.study()->hasPredictions);
     QVERIFY(!lab.table()->isColumnHidden(4));
+}
+
+void TstContextLab::noOpenGLPathStillWorks()
+{
+    // The run's no-OpenGL switch holds here as in the other windows: notices instead of both
+    // views, and the study still fills the table, the heatmap and the chart.
+    gui::runOptions().forceNoGL = true;
+    ContextLab lab;
+    gui::runOptions().forceNoGL = false;
+    lab.show();
+    QVERIFY(!lab.contextView());
+    QVERIFY(!lab.staticView());
+    for (const char *name : {"contextNoOpenGL", "staticNoOpenGL"}) {
+        auto *notice = lab.findChild<QLabel *>(name);
+        QVERIFY2(notice, name);
+        QVERIFY(notice->text().contains("OpenGL 3.3"));
+        QVERIFY(notice->text().contains("disabled for this run"));
+    }
+    openModel(lab);
+    QVERIFY(study(lab, kRiver, "river"));
+    QCOMPARE(lab.table()->rowCount(), 5);
+    QCOMPARE(lab.frames().size(), std::size_t(4));
 }
 
 void TstContextLab::errorsBecomeMessages()

@@ -1,11 +1,12 @@
 // The evaluation dialog: runs in a worker, shows the core's numbers beside the reference's
 // (Embex's default set, evaluated by core independently here), explains the skipped share,
 // copies them, cancels, and reports a malformed file by name and line.
-#include "GuiTestSupport.h"
 #include "gui/EvalDialog.h"
 #include "gui/EvalReference.h"
 #include "gui/MainWindow.h"
 #include "io/Formats.h"
+#include "support/GuiTestSupport.h"
+#include "support/TestData.h"
 
 #include <QtTest>
 
@@ -21,11 +22,6 @@ using namespace embex;
 using namespace embex::gui;
 
 namespace {
-
-QString evalFixture(const char *name)
-{
-    return QStringLiteral(EMBEX_FIXTURES "/eval/") + QString::fromUtf8(name);
-}
 
 const EmbeddingSetPtr &defaultSet()
 {
@@ -82,8 +78,8 @@ void TstEvalDialog::showsCoreNumbers()
 {
     EvalDialog d(defaultSet(), "GloVe 50k");
     d.show();
-    d.setFiles({evalFixture("questions-words.txt")},
-               {evalFixture("wordsim353.tsv"), evalFixture("simlex999.txt")});
+    d.setFiles({test::evalSet("questions-words.txt")},
+               {test::evalSet("wordsim353.tsv"), test::evalSet("simlex999.txt")});
     EvalOptions o;
     o.restrictVocab = 4000;
     o.method = AnalogyMethod::Mul;
@@ -104,9 +100,9 @@ void TstEvalDialog::showsCoreNumbers()
     // file.
     o.threads = 1;
     const AnalogyResult a = evaluateAnalogies(
-        *defaultSet(), readAnalogyFile(evalFixture("questions-words.txt").toStdString()), o);
+        *defaultSet(), readAnalogyFile(test::evalSet("questions-words.txt").toStdString()), o);
     const WordPairResult w = evaluateWordPairs(
-        *defaultSet(), readWordPairFile(evalFixture("wordsim353.tsv").toStdString()), o);
+        *defaultSet(), readWordPairFile(test::evalSet("wordsim353.tsv").toStdString()), o);
     auto *table = d.findChild<QTableWidget *>("evalResults");
     QCOMPARE(table->rowCount(), 15 + 4);
     QCOMPARE(table->item(0, 1)->text(), QString("capital-common-countries"));
@@ -139,8 +135,8 @@ void TstEvalDialog::referenceBesideTheScores()
     EvalDialog d(small, "first 3000");
     d.show();
     d.setReference(referencePath);
-    const QStringList analogyFiles{evalFixture("questions-words.txt")};
-    const QStringList pairFiles{evalFixture("wordsim353.tsv"), evalFixture("simlex999.txt")};
+    const QStringList analogyFiles{test::evalSet("questions-words.txt")};
+    const QStringList pairFiles{test::evalSet("wordsim353.tsv"), test::evalSet("simlex999.txt")};
     d.setFiles(analogyFiles, pairFiles);
     EvalOptions o;
     o.restrictVocab = 20000;
@@ -233,7 +229,7 @@ void TstEvalDialog::noReferenceColumn()
     QFETCH(QString, explained);
     EvalDialog d(isThisSet ? defaultSet() : firstWords(1000), "set");
     d.setReference(isThisSet ? gui::MainWindow::defaultSetPath() : QString(), isThisSet);
-    d.setFiles({}, {evalFixture("wordsim353.tsv")});
+    d.setFiles({}, {test::evalSet("wordsim353.tsv")});
     QSignalSpy spy(&d, &EvalDialog::evaluationFinished);
     d.start();
     QVERIFY(waitFinished(spy));
@@ -247,7 +243,7 @@ void TstEvalDialog::noReferenceColumn()
 void TstEvalDialog::cancel()
 {
     EvalDialog d(defaultSet(), "GloVe 50k");
-    d.setFiles({evalFixture("questions-words.txt"), evalFixture("questions-words.txt")}, {});
+    d.setFiles({test::evalSet("questions-words.txt"), test::evalSet("questions-words.txt")}, {});
     QSignalSpy spy(&d, &EvalDialog::evaluationFinished);
     d.start();
     QVERIFY(d.isRunning());
@@ -292,7 +288,7 @@ void TstEvalDialog::nothingToEvaluate()
     auto set = std::make_shared<EmbeddingSet>(std::vector<std::string>{"zzq", "qqz"},
                                               std::vector<float>{1, 0, 0, 1}, 2);
     EvalDialog d(set, "tiny");
-    d.setFiles({}, {evalFixture("wordsim353.tsv")});
+    d.setFiles({}, {test::evalSet("wordsim353.tsv")});
     QSignalSpy spy(&d, &EvalDialog::evaluationFinished);
     d.start();
     QVERIFY(waitFinished(spy));
@@ -311,9 +307,9 @@ void TstEvalDialog::nothingToEvaluate()
 
 void TstEvalDialog::tellsFileKinds()
 {
-    QVERIFY(EvalDialog::looksLikeAnalogies(evalFixture("questions-words.txt")));
-    QVERIFY(!EvalDialog::looksLikeAnalogies(evalFixture("wordsim353.tsv")));
-    QVERIFY(!EvalDialog::looksLikeAnalogies(evalFixture("simlex999.txt")));
+    QVERIFY(EvalDialog::looksLikeAnalogies(test::evalSet("questions-words.txt")));
+    QVERIFY(!EvalDialog::looksLikeAnalogies(test::evalSet("wordsim353.tsv")));
+    QVERIFY(!EvalDialog::looksLikeAnalogies(test::evalSet("simlex999.txt")));
     // The shipped files sit in share/embex/eval beside the build's bin/ (app/CMakeLists.txt).
     const auto [analogies, pairs] = EvalDialog::shippedFiles();
     QCOMPARE(analogies.size(), 1);

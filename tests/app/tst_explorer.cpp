@@ -4,15 +4,19 @@
 // cancelled, exports draw what the screen shows, no status line outlives its set, each method
 // keeps its own subset, the first view is the shipped map, controls are in view at 1366×768,
 // search puts the exact word first, labels keep off the selection and the legend.
-#include "../core/TestSanitizers.h"
-#include "GuiTestSupport.h"
+#include "support/TestSanitizers.h"
+#include "support/GuiTestSupport.h"
 #include "ScatterView.h"
 #include "gui/MainWindow.h"
+#include "gui/RunOptions.h"
 #include "gui/SelectionDock.h"
 #include "gui/ShippedLayout.h"
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
 #include "project/Quality.h"
+#include "ScatterView.h"
+#include "support/GuiTestSupport.h"
+#include "support/TestSanitizers.h"
 
 #include <QCheckBox>
 #include <QClipboard>
@@ -200,7 +204,7 @@ private:
 
 void TstExplorer::initTestCase()
 {
-    qApp->setProperty("embexNoDialogs", true);
+    gui::runOptions().noDialogs = true;
     test::useTestLocations();
     QVERIFY(!MainWindow::defaultSetPath().isEmpty());
 }

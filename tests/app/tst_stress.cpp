@@ -2,12 +2,13 @@
 // cancelled and restarted 50 times in a row, then run to the end with the right result; the
 // main window closed while each kind of job runs (load, PCA, t-SNE, training lab, evaluation);
 // and jobs that fail show an error dialog naming the file and the problem.
-#include "GuiTestSupport.h"
 #include "gui/EvalDialog.h"
 #include "gui/MainWindow.h"
+#include "gui/RunOptions.h"
 #include "gui/TrainLab.h"
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
+#include "support/GuiTestSupport.h"
 #include "util/MemoryBudget.h"
 
 #include <QComboBox>
@@ -147,7 +148,7 @@ void TstStress::initTestCase()
 void TstStress::init()
 {
     test::resetExplorerSettings();
-    qApp->setProperty("embexNoDialogs", true); // the dialog tests turn them on
+    gui::runOptions().noDialogs = true; // the dialog tests turn them on
 }
 
 void TstStress::loadStartCancelRestart()
@@ -428,7 +429,7 @@ void TstStress::loadErrorShowsDialog()
     if (name == "fits-not.vec")
         setAvailableMemoryForTesting(100);
     auto restore = qScopeGuard([] { setAvailableMemoryForTesting(0); });
-    qApp->setProperty("embexNoDialogs", false);
+    gui::runOptions().noDialogs = false;
     MainWindow w;
     w.show();
     DialogCatcher dialogs;
@@ -449,7 +450,7 @@ void TstStress::loadErrorShowsDialog()
 
 void TstStress::projectionErrorShowsDialog()
 {
-    qApp->setProperty("embexNoDialogs", false);
+    gui::runOptions().noDialogs = false;
     MainWindow w;
     w.show();
     QVERIFY(openAndSettle(w, kSmall));
@@ -468,7 +469,7 @@ void TstStress::projectionErrorShowsDialog()
 
 void TstStress::tsneErrorShowsDialog()
 {
-    qApp->setProperty("embexNoDialogs", false);
+    gui::runOptions().noDialogs = false;
     MainWindow w;
     w.show();
     QVERIFY(openAndSettle(w, kSmall));

@@ -3,16 +3,20 @@
 // Frames arrive and the view shows the watch words, the slider replays a stored frame, frames
 // stay aligned, neighbours follow training, Stop and closing are prompt, trainer errors become
 // messages, the result opens in the explorer and saves; one run with the real trainer.
-#include "../core/TestSanitizers.h"
-#include "GuiTestSupport.h"
+#include "support/TestSanitizers.h"
+#include "support/GuiTestSupport.h"
 #include "ScatterView.h"
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
 #include "gui/NeighborModel.h"
+#include "gui/RunOptions.h"
 #include "gui/TrainLab.h"
 #include "gui/TrainSettings.h"
 #include "io/Formats.h"
 #include "project/Procrustes.h"
+#include "ScatterView.h"
+#include "support/GuiTestSupport.h"
+#include "support/TestSanitizers.h"
 #include "train/ShippedCorpus.h"
 #include "train/TrainSupport.h"
 
@@ -128,7 +132,7 @@ TrainRunner::TrainFunction fakeTrainer(FakeConfig c)
             reporter.update(t, 1 + (s * 2) / (c.steps + 1), std::uint64_t(s) * 1000,
                             2.0 * (1.0 - t) + 0.1, 0.025 * (1 - t), true);
             if (s == c.failAtStep)
-                throw std::runtime_error("Word2Vec: not implemented yet");
+                throw std::runtime_error("Word2Vec: the fake trainer failed");
             std::this_thread::sleep_for(std::chrono::milliseconds(c.sleepMs));
         }
         TrainResult r;
@@ -243,7 +247,7 @@ private:
 
 void TstTrainLab::initTestCase()
 {
-    qApp->setProperty("embexNoDialogs", true);
+    gui::runOptions().noDialogs = true;
     test::useTestLocations();
     QVERIFY(m_dir.isValid());
     m_corpus = writeCorpus(m_dir.path());
@@ -533,8 +537,8 @@ void TstTrainLab::trainerErrorBecomesMessage()
     const auto done = runToEnd(lab);
     QVERIFY(!done.isEmpty());
     QCOMPARE(done.at(0).toBool(), false);
-    QCOMPARE(done.at(1).toString(), QString("Word2Vec: not implemented yet"));
-    QVERIFY(lab.findChild<QLabel *>("labStatus")->text().contains("not implemented yet"));
+    QCOMPARE(done.at(1).toString(), QString("Word2Vec: the fake trainer failed"));
+    QVERIFY(lab.findChild<QLabel *>("labStatus")->text().contains("the fake trainer failed"));
     QVERIFY(lab.frameCount() >= 1); // frames before the failure were shown
     QVERIFY(!lab.isTraining());
     QVERIFY(!lab.findChild<QPushButton *>("saveVectors")->isEnabled());
@@ -1092,9 +1096,9 @@ void TstTrainLab::blurbStatesWhatARunCounts()
 
 void TstTrainLab::noOpenGLPathStillWorks()
 {
-    qApp->setProperty("embexForceNoGL", true);
+    gui::runOptions().forceNoGL = true;
     TrainLab lab;
-    qApp->setProperty("embexForceNoGL", false);
+    gui::runOptions().forceNoGL = false;
     lab.show();
     QVERIFY(!lab.view());
     QVERIFY(lab.findChild<QLabel *>("labNoOpenGL")->text().contains("OpenGL 3.3"));
@@ -1133,8 +1137,6 @@ void TstTrainLab::realTrainerEndToEnd()
     lab.findChild<QComboBox *>("model")->setCurrentIndex(model);
     const auto done = runToEnd(lab, 60000);
     QVERIFY(!done.isEmpty());
-    if (!done.at(0).toBool() && done.at(1).toString().contains("not implemented yet"))
-        QSKIP("this trainer is not implemented yet");
     QVERIFY2(done.at(0).toBool(), qPrintable(done.at(1).toString()));
     QCOMPARE(lab.frameCount(), 11);
     QCOMPARE(lab.result().vectors->size(), std::size_t(56));

@@ -7,15 +7,15 @@
 //
 // The README's table (between the bad-input-catalogue markers) must equal what this test
 // renders; `EMBEX_UPDATE_README=1 tst_badinput readmeCatalogueIsCurrent` rewrites it.
-#include "TestSanitizers.h"
 #include "contextual/BertModel.h"
 #include "contextual/Safetensors.h"
 #include "io/Formats.h"
 #include "io/TextParsing.h"
+#include "support/TestSanitizers.h"
 #include "util/MappedFile.h"
 #include "util/MemoryBudget.h"
 
-#include "BadInputCases.h"
+#include "support/BadInputCases.h"
 
 #include <QtEndian>
 #include <QtTest>

@@ -2,10 +2,12 @@
 // tokenizer sees them, the study against the lower-level functions it is built from (marked
 // targets, masked sentences encoded by hand, nearest tokens one by one), the measures against
 // brute force over pairs, average-linkage clustering against a naive implementation, and the
-// per-layer frames' invariants (a rotation of each layer's PCA).
-#include "TestRandom.h"
+// per-layer frames' invariants (a rotation of each layer's PCA), and the per-layer summaries the
+// lab and the CLI show against the computations each of them did before they shared it.
 #include "contextual/ContextStudy.h"
+#include "contextual/LayerSummary.h"
 #include "project/Pca.h"
+#include "support/TestRandom.h"
 
 #include <QtTest>
 
@@ -96,6 +98,7 @@ private slots:
     void suggestedThresholdFindsPlantedSenses();
     void measuresMatchBruteForce();
     void studyAgreesWithItsParts();
+    void layerSummariesMatchTheOldComputations();
     void studyErrors();
     void chunksAgreeWithOneBatch();
     void framesAreRotatedPcas();
@@ -338,6 +341,64 @@ void TstContextStudy::studyAgreesWithItsParts()
     QVERIFY(!sp.hasPredictions);
     QCOMPARE(sp.occurrences.size(), std::size_t(4));
     QVERIFY(sp.occurrences[0].predictions.empty());
+}
+
+void TstContextStudy::layerSummariesMatchTheOldComputations()
+{
+    Encoder enc(m_model, EncoderOptions{1});
+    StudyRequest r;
+    r.word = "bank";
+    r.sentences = {"the bank of the river", "money at the bank", "a bank loan and a bank",
+                   "we sat on the bank"};
+    const ContextStudy st = runStudy(enc, r);
+    const std::size_t n = st.occurrences.size();
+    QCOMPARE(n, std::size_t(5));
+    const std::vector<LayerSummary> all = summarizeLayers(st);
+    QCOMPARE(all.size(), st.layerCount());
+    // What the lab computed per layer: cosineMatrix(vectorsAt(l)) and meanPairCosine of it.
+    for (std::size_t l = 0; l < st.layerCount(); ++l) {
+        const Eigen::MatrixXf old = cosineMatrix(st.vectorsAt(l));
+        QVERIFY(all[l].cosine == old);
+        QCOMPARE(all[l].selfSimilarity, meanPairCosine(old));
+        QCOMPARE(all[l].baseline, st.baseline[l]);
+        // And the cosines themselves, by brute force.
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < n; ++j) {
+                const Eigen::VectorXd x =
+                    st.occurrences[i].target.layers.row(Eigen::Index(l)).transpose().cast<double>();
+                const Eigen::VectorXd y =
+                    st.occurrences[j].target.layers.row(Eigen::Index(l)).transpose().cast<double>();
+                QVERIFY(std::abs(double(all[l].cosine(Eigen::Index(i), Eigen::Index(j))) -
+                                 x.dot(y) / (x.norm() * y.norm())) < 1e-6);
+            }
+    }
+    // What the CLI computed per requested layer: each target's selectLayer(), then the same.
+    for (const LayerChoice choice :
+         {LayerChoice::index(-1), LayerChoice::index(1), LayerChoice::lastFourMean()}) {
+        RowMatrix v(Eigen::Index(n), Eigen::Index(st.hidden));
+        for (std::size_t t = 0; t < n; ++t)
+            v.row(Eigen::Index(t)) = selectLayer(st.occurrences[t].target.layers, choice);
+        QVERIFY(st.vectorsAt(choice) == v);
+        const LayerSummary s = summarizeLayer(st, choice);
+        QVERIFY(s.cosine == cosineMatrix(v));
+        QCOMPARE(s.selfSimilarity, meanPairCosine(s.cosine));
+        if (choice.kind == LayerChoice::Kind::LastFourMean)
+            QVERIFY(std::isnan(s.baseline));
+        else
+            QCOMPARE(s.baseline,
+                     st.baseline[std::size_t(choice.layer < 0 ? int(st.layerCount()) + choice.layer
+                                                              : choice.layer)]);
+    }
+    QVERIFY(summarizeLayer(st, LayerChoice::index(-1)).cosine == all.back().cosine);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             summarizeLayer(st, LayerChoice::index(int(st.layerCount()))));
+    // Cancelled between layers.
+    struct Stop : Progress
+    {
+        void report(double, std::string_view) override {}
+        bool cancelled() const override { return true; }
+    } stop;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, summarizeLayers(st, stop));
 }
 
 void TstContextStudy::studyErrors()

@@ -4,6 +4,8 @@
 #include "eval/Evaluation.h"
 #include "io/Formats.h"
 #include "util/FormatError.h"
+#include "support/TestData.h"
+#include "support/TestSanitizers.h"
 
 #include <QtTest>
 
@@ -12,25 +14,13 @@
 #include <random>
 
 using namespace embex;
-
-// Sanitizer builds run the gensim comparison on the 10,000-word restriction only (a fifth of
-// the work); the full one is a property of the Release build.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
+using embex::test::kSanitized;
 
 namespace {
 
-QString evalFixture(const char *name)
-{
-    return QStringLiteral(EMBEX_FIXTURES "/eval/") + QString::fromUtf8(name);
-}
-
 QJsonObject expectedJson()
 {
-    QFile f(evalFixture("expected_glove50k.json"));
+    QFile f(QStringLiteral(EMBEX_FIXTURES "/eval/expected_glove50k.json"));
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
@@ -255,6 +245,8 @@ void TstEval::analogiesMatchGensim_data()
     for (const auto &row : rows) {
         const QJsonObject o = row.toObject();
         const int restrict = o["restrict_vocab"].toInt();
+        // Sanitizer builds run the gensim comparison on the 10,000-word restriction only (a
+        // fifth of the work); the full one is a property of the Release build.
         if (kSanitized &&restrict > 10000)
             continue;
         const QString name = QStringLiteral("%1 %2 restrict %3%4%5")
@@ -277,7 +269,7 @@ void TstEval::analogiesMatchGensim()
     o.dummy4unknown = expected["dummy4unknown"].toBool();
     o.method = expected["method"].toString() == "mul" ? AnalogyMethod::Mul : AnalogyMethod::Add;
     const AnalogyFile file = readAnalogyFile(
-        evalFixture(expected["file"].toString().toUtf8().constData()).toStdString());
+        test::evalSet(expected["file"].toString().toUtf8().constData()).toStdString());
     const AnalogyResult r = evaluateAnalogies(*set, file, o);
 
     const QJsonArray sections = expected["sections"].toArray();
@@ -321,7 +313,7 @@ void TstEval::wordPairsMatchGensim()
     o.caseInsensitive = expected["case_insensitive"].toBool();
     o.dummy4unknown = expected["dummy4unknown"].toBool();
     const WordPairFile file = readWordPairFile(
-        evalFixture(expected["file"].toString().toUtf8().constData()).toStdString());
+        test::evalSet(expected["file"].toString().toUtf8().constData()).toStdString());
     const WordPairResult r = evaluateWordPairs(*gloveSet(), file, o);
     QCOMPARE(qint64(r.pairs), expected["pairs"].toInteger());
     QVERIFY(r.pearson && r.spearman);
@@ -570,7 +562,7 @@ void TstEval::pythonUpper()
 
 void TstEval::readsFiles()
 {
-    const AnalogyFile a = readAnalogyFile(evalFixture("questions-words.txt").toStdString());
+    const AnalogyFile a = readAnalogyFile(test::evalSet("questions-words.txt").toStdString());
     QCOMPARE(a.sections.size(), std::size_t(14));
     QCOMPARE(a.questionCount(), std::size_t(19544));
     QCOMPARE(a.sections[0].name, std::string("capital-common-countries"));
@@ -579,12 +571,12 @@ void TstEval::readsFiles()
     QCOMPARE(a.sections[0].questions[0].line, std::uint64_t(2));
     QCOMPARE(a.sections[13].name, std::string("gram9-plural-verbs"));
 
-    const WordPairFile w = readWordPairFile(evalFixture("wordsim353.tsv").toStdString());
+    const WordPairFile w = readWordPairFile(test::evalSet("wordsim353.tsv").toStdString());
     QCOMPARE(w.pairs.size(), std::size_t(353));
     QCOMPARE(w.pairs[0].a, std::string("love"));
     QCOMPARE(w.pairs[0].score, 6.77);
     QCOMPARE(w.pairs[0].line, std::uint64_t(3));
-    QCOMPARE(readWordPairFile(evalFixture("simlex999.txt").toStdString()).pairs.size(),
+    QCOMPARE(readWordPairFile(test::evalSet("simlex999.txt").toStdString()).pairs.size(),
              std::size_t(999));
 
     // CRLF, a BOM, blank lines, '#' comments, tabs and odd spacing are fine; gzip too.
@@ -705,9 +697,9 @@ void TstEval::evaluateReport()
     EvalOptions o;
     o.restrictVocab = 3000;
     CancelAfter progress(1 << 30);
-    const std::vector<std::string> analogies{evalFixture("questions-words.txt").toStdString()};
-    const std::vector<std::string> pairs{evalFixture("wordsim353.tsv").toStdString(),
-                                         evalFixture("simlex999.txt").toStdString()};
+    const std::vector<std::string> analogies{test::evalSet("questions-words.txt").toStdString()};
+    const std::vector<std::string> pairs{test::evalSet("wordsim353.tsv").toStdString(),
+                                         test::evalSet("simlex999.txt").toStdString()};
     const EvaluationReport report = evaluate(*gloveSet(), analogies, pairs, o, progress);
     QCOMPARE(report.analogies.size(), std::size_t(1));
     QCOMPARE(report.wordPairs.size(), std::size_t(2));

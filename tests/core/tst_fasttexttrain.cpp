@@ -3,8 +3,9 @@
 // spelling, the native .bin round-trips through Embex's reader with identical vectors, one
 // thread is deterministic, snapshots arrive, cancellation is quick and the temporary corpus file
 // is always removed.
-#include "TrainTestSupport.h"
 #include "io/Formats.h"
+#include "support/TestSanitizers.h"
+#include "support/TrainTestSupport.h"
 #include "train/Trainer.h"
 
 #include <QtTest>
@@ -19,15 +20,10 @@
 
 using namespace embex;
 using embex::test::cosine;
+using embex::test::kSanitized;
 using embex::test::sameVectors;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
 
 /// Long words with shared pieces, so that character n-grams carry meaning.
 const std::vector<std::string> kWords = {

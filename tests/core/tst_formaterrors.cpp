@@ -3,7 +3,7 @@
 #include "io/Formats.h"
 #include "util/FormatError.h"
 
-#include "BadInputCases.h"
+#include "support/BadInputCases.h"
 
 #include <QtTest>
 

@@ -3,7 +3,8 @@
 // memory cap small enough to spill sorted runs to disk; the per-record loss and AdaGrad step
 // against finite differences; then whole runs: determinism, cached == streaming == spilled,
 // planted structure, snapshots, the loss curve, cancellation.
-#include "TrainTestSupport.h"
+#include "support/TestSanitizers.h"
+#include "support/TrainTestSupport.h"
 #include "train/Cooccurrence.h"
 #include "train/GloVeKernel.h"
 #include "train/Trainer.h"
@@ -24,17 +25,12 @@
 
 using namespace embex;
 using embex::test::cosine;
+using embex::test::kSanitized;
 using embex::test::Recorder;
 using embex::test::sameVectors;
 using namespace embex::detail;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
 
 using Sentences = std::vector<std::vector<std::uint32_t>>;
 using Table = std::vector<std::tuple<std::uint32_t, std::uint32_t, double>>;

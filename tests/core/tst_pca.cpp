@@ -1,8 +1,8 @@
 // PCA against oracles: a double-precision JacobiSVD of the centred matrix, the eigenvectors of
 // X^T X for the uncentred case, the exact path for the randomized one, reconstruction,
 // parallel == serial, sub-matrices built by hand, and the degenerate inputs.
-#include "TestRandom.h"
 #include "project/Pca.h"
+#include "support/TestRandom.h"
 
 #include <QtTest>
 

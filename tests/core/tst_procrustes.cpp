@@ -1,8 +1,8 @@
 // Orthogonal Procrustes against oracles: a planted rotation / reflection / scale / translation
 // is recovered exactly; in 2-D the fit is no worse than a brute-force scan over every angle
 // (with and without reflection); rotation-only mode never reflects; bad shapes are refused.
-#include "TestRandom.h"
 #include "project/Procrustes.h"
+#include "support/TestRandom.h"
 
 #include <QtTest>
 

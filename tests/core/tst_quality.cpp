@@ -2,8 +2,8 @@
 // lists sorted by (distance, index), kNN preservation counted by hand, and trustworthiness by
 // scikit-learn's formula (plus its own numbers on a committed fixture, see
 // fixtures/quality/make_fixture.py).
-#include "TestRandom.h"
 #include "project/Quality.h"
+#include "support/TestRandom.h"
 
 #include <QtTest>
 

@@ -1,10 +1,10 @@
 // Neighbour search and analogies against oracles: a double-precision brute force on random
 // sets, gensim's results on a GloVe fixture, and ExactIndex as the recall baseline of HNSW.
-#include "SearchTestSupport.h"
 #include "search/Analogy.h"
 #include "search/ExactIndex.h"
 #include "search/HnswIndex.h"
 #include "search/Knn.h"
+#include "support/SearchTestSupport.h"
 
 #include <QtTest>
 

@@ -2,8 +2,9 @@
 // neighbours), the FFT and Barnes-Hut repulsion against the exact O(N²) sums, well-separated
 // clusters in 2-D and 3-D, determinism (repeat, thread counts, resuming), cancellation and the
 // degenerate inputs.
-#include "TestRandom.h"
 #include "project/Tsne.h"
+#include "support/TestRandom.h"
+#include "support/TestSanitizers.h"
 
 #include <QtTest>
 
@@ -19,6 +20,7 @@
 
 using namespace embex;
 using Eigen::Index;
+using embex::test::kSanitized;
 
 namespace {
 
@@ -94,12 +96,6 @@ private:
 // Under AddressSanitizer / ThreadSanitizer the optimiser runs 20-50x slower: the long runs are
 // shortened there (every code path still runs) and the convergence checks, which are properties
 // of the Release build, are skipped.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-
 TsneOptions quickOptions(int iterations = 750)
 {
     TsneOptions o;

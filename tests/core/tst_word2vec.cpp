@@ -3,7 +3,8 @@
 // samplers (alias table, subsampling formula), the sigmoid table, the Huffman code; then whole
 // runs: determinism, cached == streaming corpora, planted structure, cancellation, snapshots,
 // and a smoke test on the Brown corpus.
-#include "TrainTestSupport.h"
+#include "support/TestSanitizers.h"
+#include "support/TrainTestSupport.h"
 #include "train/Huffman.h"
 #include "train/Trainer.h"
 #include "train/Word2VecKernels.h"
@@ -24,18 +25,13 @@
 
 using namespace embex;
 using embex::test::cosine;
+using embex::test::kSanitized;
 using embex::test::Recorder;
 using embex::test::sameVectors;
 using namespace embex::detail;
 using w2v::Rng;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
 
 double sigmoid(double x)
 {

@@ -121,11 +121,11 @@ def main(cli):
         config = fixture('bert', name, 'config.json')
         put('bert_config', name + '.json', config)
         put('json', name + '-config.json', config)
-        for f in ('vocab.txt', 'tokenizer.json'):
-            if os.path.exists(os.path.join(folder, f)):
-                put('vocab', name + '-' + f, fixture('bert', name, f))
-                if f == 'tokenizer.json':
-                    put('json', name + '-tokenizer.json', fixture('bert', name, f))
+        # The folders' vocab.txt are links to one file, seeded once below.
+        if os.path.exists(os.path.join(folder, 'tokenizer.json')):
+            put('vocab', name + '-tokenizer.json', fixture('bert', name, 'tokenizer.json'))
+            put('json', name + '-tokenizer.json', fixture('bert', name, 'tokenizer.json'))
+    put('vocab', 'tiny-vocab.txt', fixture('bert', 'tiny-vocab.txt'))
     put('json', 'nested.json', b'{"a":[1,-2.5e-3,true,false,null,"\\u00e9\\ud83d\\ude00"],"b":{}}')
     inp = open(os.path.join(ROOT, '..', 'shared', 'data', 'bert', 'ggml-vocab-bert-bge.gguf.inp'),
                'rb').read()

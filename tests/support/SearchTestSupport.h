@@ -2,6 +2,7 @@
 // brute force, ranking comparison, and a minimal GloVe text parser.
 #pragma once
 #include "search/NeighborIndex.h"
+#include "support/TestRandom.h"
 
 #include <QtTest>
 
@@ -16,23 +17,6 @@
 #include <vector>
 
 namespace embex::test {
-
-/// Standard normal samples from our own Box–Muller, so data match across standard libraries.
-class Normal
-{
-public:
-    explicit Normal(std::uint32_t seed) : m_gen(seed) {}
-    double operator()()
-    {
-        const double u1 = (double(m_gen()) + 1.0) / 4294967297.0;
-        const double u2 = double(m_gen()) / 4294967296.0;
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    }
-    std::uint32_t index(std::uint32_t n) { return std::uint32_t(m_gen() % n); }
-
-private:
-    std::mt19937 m_gen;
-};
 
 inline std::vector<std::string> makeWords(std::size_t n)
 {

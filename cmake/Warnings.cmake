@@ -6,5 +6,7 @@ function(embex_set_warnings target)
         $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wshadow -Wconversion -Wnon-virtual-dtor
             -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion>
         # GCC 12 reports false -Wrestrict hits inside std::string concatenation (GCC bug 105329).
-        $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
+        $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>
+        # Clang's -Wconversion includes -Wsign-conversion: left out there too.
+        $<$<CXX_COMPILER_ID:Clang>:-Wno-sign-conversion>)
 endfunction()

@@ -275,7 +275,7 @@ void ScatterView::fitView(bool animate)
             const double f = std::max(dx / (0.45 * size().width()), dy / (0.45 * size().height()));
             if (!(f > 0) || !std::isfinite(f))
                 break;
-            target.setDistance(float(target.distance() * f));
+            target.setDistance(float(double(target.distance()) * f));
         }
     }
     if (animate) {

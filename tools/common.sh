@@ -10,7 +10,7 @@ EMBEX_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-svg-dev libgl-dev
     libeigen3-dev libhnswlib-dev libfasttext-dev zlib1g-dev
     xvfb xauth libgl1-mesa-dri clang-format
-    clang-14 libclang-rt-14-dev
+    clang-14 libclang-rt-14-dev clang-tidy-14
     python3 bible-kjv bible-kjv-text dict-gcide wordnet-base sword-text-web libsword-utils
     dict-foldoc dict-jargon dict-devil
 )
@@ -38,7 +38,10 @@ embex_install_packages() {
 embex_build() {
     local preset=$1
     cd "$EMBEX_ROOT"
-    cmake --preset "$preset" >/dev/null
+    # EMBEX_WERROR=1 (CI): every compiler warning is an error.
+    local args=()
+    if [ "${EMBEX_WERROR:-0}" = 1 ]; then args+=(-DCMAKE_COMPILE_WARNING_AS_ERROR=ON); fi
+    cmake --preset "$preset" "${args[@]}" >/dev/null
     local targets=()
     if [ -n "${EMBEX_BUILD_TARGETS:-}" ]; then
         read -r -a targets <<<"$EMBEX_BUILD_TARGETS"

@@ -396,7 +396,7 @@ std::optional<double> suggestThreshold(const Eigen::MatrixXf &cosine, int maxGro
     double widest = -1;
     for (int k = 0; k + 1 < int(levels.size()); ++k) {
         const int groups = n - 1 - k;
-        const double gap = levels[std::size_t(k)] - levels[std::size_t(k + 1)];
+        const double gap = levels[std::size_t(k)] - levels[std::size_t(k) + 1];
         if (groups >= 2 && groups <= maxGroups && gap >= widest) { // ties: fewer groups
             widest = gap;
             bestK = k;
@@ -404,7 +404,7 @@ std::optional<double> suggestThreshold(const Eigen::MatrixXf &cosine, int maxGro
     }
     if (bestK < 0)
         return std::nullopt;
-    return 0.5 * (levels[std::size_t(bestK)] + levels[std::size_t(bestK + 1)]);
+    return 0.5 * (levels[std::size_t(bestK)] + levels[std::size_t(bestK) + 1]);
 }
 
 std::vector<RowMatrix> layerFrames(const ContextStudy &study)

@@ -160,8 +160,9 @@ double FftRepulsion::compute(const double *y, std::size_t n, double *force, Thre
     m_selfKernel.resize(p2 * p2);
     for (std::size_t a = 0; a < p2; ++a)
         for (std::size_t b = 0; b < p2; ++b) {
+            const std::size_t rowA = a / p, rowB = b / p; // grid rows (integer division)
             const double dx = spacing * (double(a % p) - double(b % p));
-            const double dy = spacing * (double(a / p) - double(b / p));
+            const double dy = spacing * (double(rowA) - double(rowB));
             m_selfKernel[a * p2 + b] = 1.0 / (1.0 + dx * dx + dy * dy);
         }
     m_self.resize(n);

@@ -208,6 +208,25 @@ void ScatterView::drawLabels(QPainter &p, const std::vector<PlacedLabel> &labels
     }
 }
 
+QStringList ScatterView::markerKey() const
+{
+    QStringList marks;
+    if (m_selected >= 0)
+        marks << tr("large red: the selected word");
+    if (!m_neighbors.empty())
+        marks << tr("orange: its nearest neighbours");
+    if (std::any_of(m_highlights.begin(), m_highlights.end(),
+                    [this](int i) { return i != m_selected; }))
+        marks << tr("red-orange: %1")
+                     .arg(m_highlightMeaning.isEmpty() ? tr("the word searched")
+                                                       : m_highlightMeaning);
+    if (!m_softHighlights.empty())
+        marks << tr("orange ring: other search matches");
+    if (!m_marked.empty())
+        marks << tr("black ring: box-selected");
+    return marks;
+}
+
 void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *area)
 {
     *area = QRectF();
@@ -218,18 +237,7 @@ void ScatterView::drawLegend(QPainter &p, QSize viewport, double scale, QRectF *
                          "word's colour")
                           .arg(m_densityCount);
     // What the markers mean, when there are any.
-    QStringList marks;
-    if (m_selected >= 0)
-        marks << tr("large red: the selected word");
-    if (!m_neighbors.empty())
-        marks << tr("orange: its nearest neighbours");
-    if (std::any_of(m_highlights.begin(), m_highlights.end(),
-                    [this](int i) { return i != m_selected; }))
-        marks << tr("red-orange: the word searched");
-    if (!m_softHighlights.empty())
-        marks << tr("orange ring: other search matches");
-    if (!m_marked.empty())
-        marks << tr("black ring: box-selected");
+    const QStringList marks = markerKey();
     const QString marksNote = marks.join(QStringLiteral("; "));
     const bool gradient = m_legend.kind == Legend::Kind::Gradient && !m_legend.stops.isEmpty();
     const bool categorical = m_legend.kind == Legend::Kind::Categorical;

@@ -179,6 +179,12 @@ void ScatterView::setHighlights(std::vector<int> points)
     update();
 }
 
+void ScatterView::setHighlightMeaning(QString meaning)
+{
+    m_highlightMeaning = std::move(meaning);
+    update();
+}
+
 void ScatterView::setSoftHighlights(std::vector<int> points)
 {
     m_softHighlights = std::move(points);

@@ -61,6 +61,11 @@ public:
     void setLegend(Legend legend);
     /// Search hits: drawn on top, labelled first.
     void setHighlights(std::vector<int> points);
+    /// What the highlights are, for the key under the legend ("the word searched" unless set:
+    /// the training lab highlights its watch words).
+    void setHighlightMeaning(QString meaning);
+    /// The key to the markers drawn now, one entry per kind of marker, as the legend shows it.
+    QStringList markerKey() const;
     /// Secondary search hits (substring or pattern matches): a thin light ring, labelled after
     /// the selection and its neighbours, never more prominent than the selection.
     void setSoftHighlights(std::vector<int> points);
@@ -177,6 +182,7 @@ private:
     std::vector<std::uint32_t> m_colors;
     Legend m_legend;
     std::vector<int> m_highlights, m_softHighlights, m_neighbors, m_marked;
+    QString m_highlightMeaning;
     std::vector<int> m_labelOrder;
     QStringList m_caption;
     std::vector<PlacedLabel> m_placed, m_rendered;

@@ -199,6 +199,7 @@ QWidget *TrainLab::createLiveView(QWidget *parent)
         m_view->setObjectName("labView");
         m_view->setPointSize(7);
         m_view->setLabelFontSize(11);
+        m_view->setHighlightMeaning(tr("the words of the watch list"));
         connect(m_view, &render::ScatterView::pointClicked, this, [this](int p) {
             const QStringList words = viewWords();
             if (p >= 0 && p < words.size())

@@ -3,8 +3,6 @@
 // Frames arrive and the view shows the watch words, the slider replays a stored frame, frames
 // stay aligned, neighbours follow training, Stop and closing are prompt, trainer errors become
 // messages, the result opens in the explorer and saves; one run with the real trainer.
-#include "support/TestSanitizers.h"
-#include "support/GuiTestSupport.h"
 #include "ScatterView.h"
 #include "gui/LineChart.h"
 #include "gui/MainWindow.h"
@@ -14,7 +12,6 @@
 #include "gui/TrainSettings.h"
 #include "io/Formats.h"
 #include "project/Procrustes.h"
-#include "ScatterView.h"
 #include "support/GuiTestSupport.h"
 #include "support/TestSanitizers.h"
 #include "train/ShippedCorpus.h"
@@ -282,6 +279,12 @@ void TstTrainLab::framesArriveAndShowWatchWords()
     auto *view = lab.view();
     QVERIFY2(view, "OpenGL 3.3 should be available under xvfb + llvmpipe");
     QCOMPARE(view->pointCount(), 36);
+    // The key under the legend names the red-orange points for what they are: the watch list
+    // (nothing was searched).
+    QCOMPARE(view->highlights().size(), std::size_t(16));
+    QVERIFY2(view->markerKey().filter("red-orange").join("") ==
+                 "red-orange: the words of the watch list",
+             qPrintable(view->markerKey().join("; ")));
     QCOMPARE(lab.shownFrame(), 10);
     QVERIFY(lab.shownCoords() == last.coords);
     // From random to organised: the planted groups separate in the picture.

@@ -5,9 +5,9 @@
 #include "cli/Commands.h"
 #include "cli/Json.h"
 #include "contextual/ContextStudy.h"
-#include "util/FloatText.h"
 #include "contextual/LayerSummary.h"
 #include "io/ReaderSupport.h"
+#include "util/FloatText.h"
 
 #include <charconv>
 #include <cstdio>

@@ -7,7 +7,6 @@
 #include "gui/Heatmap.h"
 #include "gui/LineChart.h"
 #include "gui/RunOptions.h"
-#include "ScatterView.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>

@@ -64,13 +64,13 @@ NeighborLists originalNeighbors(ConstRowMap original, std::size_t k,
                                 Progress &progress = nullProgress());
 
 /// Exact euclidean k nearest neighbours of every row of `layout` (n × dims), k clamped to
-/// n − 1, ties by index, with their squared distances. 1 to 3 dims: a uniform grid over the layout (cells of about two points;
-/// the 0.1%–99.9% quantile box, outer cells extend to infinity so outliers cost nothing), each
-/// point scanning rings of cells until no unscanned cell can hold a closer point: O(n × k) for
-/// spread-out points (timings in bench/README.md; only many exactly coincident points make it
-/// quadratic in their number). More dims: the exact search of originalNeighbors(). Parallel over
-/// points, the same result for any thread count. Throws std::invalid_argument for k = 0 or
-/// non-finite values.
+/// n − 1, ties by index, with their squared distances. 1 to 3 dims: a uniform grid over the layout
+/// (cells of about two points; the 0.1%–99.9% quantile box, outer cells extend to infinity so
+/// outliers cost nothing), each point scanning rings of cells until no unscanned cell can hold a
+/// closer point: O(n × k) for spread-out points (timings in bench/README.md; only many exactly
+/// coincident points make it quadratic in their number). More dims: the exact search of
+/// originalNeighbors(). Parallel over points, the same result for any thread count. Throws
+/// std::invalid_argument for k = 0 or non-finite values.
 NeighborLists layoutNeighbors(ConstRowMap layout, std::size_t k,
                               unsigned threads = defaultThreads(),
                               Progress &progress = nullProgress());

@@ -6,8 +6,6 @@
 // clusterByCosine, meanPairCosine, nearest tokens). Then the failure paths (bad folder, word
 // not found, bad text files: an error box naming the problem), 50 cancelled and restarted jobs,
 // and closing the lab while a job runs.
-#include "support/TestRandom.h"
-#include "support/GuiTestSupport.h"
 #include "ScatterView.h"
 #include "gui/ContextLab.h"
 #include "gui/ContextPresets.h"

@@ -4,8 +4,6 @@
 // cancelled, exports draw what the screen shows, no status line outlives its set, each method
 // keeps its own subset, the first view is the shipped map, controls are in view at 1366×768,
 // search puts the exact word first, labels keep off the selection and the legend.
-#include "support/TestSanitizers.h"
-#include "support/GuiTestSupport.h"
 #include "ScatterView.h"
 #include "gui/MainWindow.h"
 #include "gui/RunOptions.h"
@@ -14,7 +12,6 @@
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
 #include "project/Quality.h"
-#include "ScatterView.h"
 #include "support/GuiTestSupport.h"
 #include "support/TestSanitizers.h"
 

@@ -2,8 +2,6 @@
 // background, PCA layout, search, neighbours against the oracle, the selected word's
 // highlight at its projected position, click to select, cancel, exports, and the no-OpenGL
 // path.
-#include "support/TestSanitizers.h"
-#include "support/GuiTestSupport.h"
 #include "ScatterView.h"
 #include "eval/Evaluation.h"
 #include "gui/EvalDialog.h"
@@ -13,7 +11,6 @@
 #include "gui/TsneRunner.h"
 #include "io/Formats.h"
 #include "project/Quality.h"
-#include "ScatterView.h"
 #include "search/ExactIndex.h"
 #include "support/GuiTestSupport.h"
 #include "support/TestSanitizers.h"

@@ -3,9 +3,9 @@
 // sets, scipy's correlations, and every malformed-file rule.
 #include "eval/Evaluation.h"
 #include "io/Formats.h"
-#include "util/FormatError.h"
 #include "support/TestData.h"
 #include "support/TestSanitizers.h"
+#include "util/FormatError.h"
 
 #include <QtTest>
 

@@ -114,9 +114,9 @@ ExactIndex::ExactIndex(EmbeddingSetPtr set, unsigned threads, [[maybe_unused]] b
 {
     if (!m_set)
         throw std::invalid_argument("ExactIndex: no embedding set");
-        // No unit-normalised copy of the matrix: unit rows are made a block (or a candidate) at a
-        // time with EmbeddingSet::unitRows, the same values normalized() holds.
 #ifdef EMBEX_CODE_FILTER
+    // No unit-normalised copy of the matrix: unit rows are made a block (or a candidate) at a
+    // time with EmbeddingSet::unitRows, the same values normalized() holds.
     const std::size_t n = m_set->size(), dim = m_set->dim();
     if (!filter || n == 0 || dim == 0)
         return;

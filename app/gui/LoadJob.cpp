@@ -14,7 +14,7 @@ LoadedSet indexSet(EmbeddingSetPtr set, Progress &progress)
     progress.report(1.0, "indexing words");
     LoadedSet out;
     out.set = std::move(set);
-    // The search index (a float16 copy of the unit rows) is built here rather than on the UI
+    // The search index (8-bit codes of the unit rows) is built here rather than on the UI
     // thread.
     out.index = std::make_shared<const ExactIndex>(out.set);
     out.words.reserve(qsizetype(out.set->size()));

@@ -80,16 +80,6 @@ float screeningDistance(const Screening &s, bool cosine, std::size_t i, std::siz
     return cosine ? 1.0f - g : s.sq[Index(i)] + s.sq[Index(j)] - 2.0f * g;
 }
 
-/// Sorts `exact` by (distance, id) and writes the first k ids as row i of `out`.
-void writeRow(std::vector<Exact> &exact, std::size_t i, NeighborLists &out)
-{
-    std::sort(exact.begin(), exact.end());
-    for (std::size_t r = 0; r < out.k; ++r) {
-        out.ids[i * out.k + r] = exact[r].second;
-        out.distances[i * out.k + r] = exact[r].first;
-    }
-}
-
 /// Exact row i by a full scan: every row whose screening distance could be within `limit`
 /// (exact units) is scored exactly. With limit = infinity this is the double brute force.
 void scanRow(ConstRowMap data, const Screening &s, bool cosine, std::size_t i, double limit,
@@ -102,7 +92,7 @@ void scanRow(ConstRowMap data, const Screening &s, bool cosine, std::size_t i, d
         if (j != i && double(screeningDistance(s, cosine, i, j)) <= threshold)
             exact.emplace_back(detail::qualityDistance(data, s.norms, cosine, i, j),
                                std::uint32_t(j));
-    writeRow(exact, i, out);
+    out.setRow(i, exact);
 }
 
 void exactSearch(ConstRowMap data, const Screening &s, bool cosine, unsigned threads,
@@ -130,7 +120,7 @@ void exactSearch(ConstRowMap data, const Screening &s, bool cosine, unsigned thr
                      const bool sure = heap.size() == n - 1 ||
                                        (double(heap.front().first) - s.bound) / s.scale > kth;
                      if (sure)
-                         writeRow(exact, i, out);
+                         out.setRow(i, exact);
                      else
                          scanRow(data, s, cosine, i, kth, exact, out);
                  });
@@ -168,7 +158,7 @@ void hnswSearch(ConstRowMap data, const Screening &s, bool cosine,
                     exact.emplace_back(detail::qualityDistance(data, s.norms, cosine, i, c.second),
                                        c.second);
             if (exact.size() >= k)
-                writeRow(exact, i, out);
+                out.setRow(i, exact);
             else // a graph too small to return k (not expected above exactMaxN)
                 scanRow(data, s, cosine, i, std::numeric_limits<double>::infinity(), exact, out);
         });

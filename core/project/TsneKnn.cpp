@@ -47,17 +47,13 @@ double exactDistance(const float *a, const float *b, std::size_t d, TsneDistance
 void finishRow(const RowMatrix &x, std::size_t i, const std::vector<std::uint32_t> &ids,
                TsneDistance distance, NeighborLists &out)
 {
-    const std::size_t d = std::size_t(x.cols()), k = out.k;
+    const std::size_t d = std::size_t(x.cols());
     std::vector<std::pair<double, std::uint32_t>> row;
     row.reserve(ids.size());
     for (std::uint32_t j : ids)
         row.emplace_back(exactDistance(x.row(Index(i)).data(), x.row(Index(j)).data(), d, distance),
                          j);
-    std::sort(row.begin(), row.end());
-    for (std::size_t r = 0; r < k; ++r) {
-        out.ids[i * k + r] = row[r].second;
-        out.distances[i * k + r] = row[r].first;
-    }
+    out.setRow(i, row);
 }
 
 void hnswNeighbors(const RowMatrix &x, TsneDistance distance, const TsneOptions &options,

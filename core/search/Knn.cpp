@@ -35,6 +35,15 @@ NeighborLists NeighborLists::sized(std::size_t n, std::size_t k)
     return out;
 }
 
+void NeighborLists::setRow(std::size_t i, std::vector<std::pair<double, std::uint32_t>> &candidates)
+{
+    std::sort(candidates.begin(), candidates.end());
+    for (std::size_t r = 0; r < k; ++r) {
+        ids[i * k + r] = candidates[r].second;
+        distances[i * k + r] = candidates[r].first;
+    }
+}
+
 void exactKnnScan(ConstRowMap rows, std::size_t m, KnnMetric metric, unsigned threads,
                   Progress &progress, const KnnSink &sink)
 {
@@ -122,11 +131,7 @@ NeighborLists exactKnn(ConstRowMap rows, std::size_t k, KnnMetric metric, unsign
                      exact.clear();
                      for (const auto &c : candidates)
                          exact.emplace_back(distance(i, c.second), c.second);
-                     std::sort(exact.begin(), exact.end());
-                     for (std::size_t r = 0; r < k; ++r) {
-                         out.ids[i * k + r] = exact[r].second;
-                         out.distances[i * k + r] = exact[r].first;
-                     }
+                     out.setRow(i, exact);
                  });
     return out;
 }

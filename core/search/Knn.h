@@ -30,6 +30,10 @@ struct NeighborLists
 
     /// n points with k = min(k, n − 1) neighbours each, every entry 0.
     static NeighborLists sized(std::size_t n, std::size_t k);
+
+    /// Row i from scored candidates (distance, id), at least k of them: sorts them by
+    /// (distance, id) and keeps the first k. The one place every re-rank policy writes a row.
+    void setRow(std::size_t i, std::vector<std::pair<double, std::uint32_t>> &candidates);
 };
 
 /// The float32 distance the engine ranks rows by.
